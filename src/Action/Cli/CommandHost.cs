@@ -1,0 +1,67 @@
+using System.CommandLine;
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Runs;
+
+namespace SandboxBuild.Cli;
+
+/// <summary>
+/// Runs one command's action: picks the log for where we are (terminal, MSBuild, GitHub Actions) and turns
+/// every failure into one coded message and an exit code, never a stack trace.
+/// </summary>
+internal static class CommandHost
+{
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Show inputs and details (restore output, the full check table).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> LogFormat = new("--log-format")
+    {
+        Description = "console, msbuild (canonical `error SBX2001:` lines) or github (workflow annotations). Default: github under GitHub Actions, else console.",
+        Recursive = true,
+    };
+
+    public static void SetAction(Command command, Func<ParseResult, ISandboxLog, CancellationToken, Task<int>> action)
+    {
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var log = CreateLog(parseResult.GetValue(LogFormat), parseResult.GetValue(Verbose));
+            try
+            {
+                return await action(parseResult, log, cancellationToken);
+            }
+            catch (SandboxException e)
+            {
+                log.Report(e);
+                return e.Code == Codes.PolicyInvalid || e.Code == Codes.InvalidInput ? ExitCodes.Usage : ExitCodes.SandboxError;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                log.Error(Codes.Killed, "Cancelled; sandboxes of this run were removed.");
+                return 130;
+            }
+            catch (Exception e)
+            {
+                log.Error(Codes.InternalError, $"{e.GetType().Name}: {e.Message}{(parseResult.GetValue(Verbose) ? Environment.NewLine + e : "")}");
+                return ExitCodes.SandboxError;
+            }
+            finally
+            {
+                (log as IDisposable)?.Dispose();
+            }
+        });
+    }
+
+    public static ISandboxLog CreateLog(string? format, bool verbose)
+    {
+        format ??= Environment.GetEnvironmentVariable("SANDBOXBUILD_LOG_FORMAT");
+        format ??= Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true" ? "github" : "console";
+        return format switch
+        {
+            "msbuild" => new CanonicalLog(Console.Out, verbose),
+            "github" => new GitHubLog(Console.Out, verbose),
+            _ => ConsoleLog.Standard(verbose),
+        };
+    }
+}

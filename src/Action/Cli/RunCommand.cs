@@ -1,0 +1,44 @@
+using System.CommandLine;
+using SandboxBuild.Runs;
+
+namespace SandboxBuild.Cli;
+
+/// <summary>`sandboxbuild run [options] -- command`: one sandboxed run, `dotnet test` by default.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var source = SharedOptions.Source();
+        var policy = SharedOptions.Policy();
+        var limits = new SharedOptions.Limits();
+        var agent = SharedOptions.Agent();
+        var output = new Option<string?>("--output", "-o") { Description = "Where verified artifacts are published. Default: the policy's output path (sandbox-output)." };
+        var workdir = new Option<string?>("--workdir") { Description = "Folder inside the source the command runs in (relative)." };
+        var baseline = new Option<string?>("--baseline") { Description = "Fail the run when the sandbox is weaker than this committed baseline." };
+        var noRestore = new Option<bool>("--no-restore") { Description = "Do not restore on the host first." };
+        var command = new Argument<string[]>("command") { Description = "The command to run inside (after --). Default: dotnet test.", Arity = ArgumentArity.ZeroOrMore };
+
+        var run = new Command("run", "Run a command (default: dotnet test) in a fresh no-network sandbox, behind the security gate, and publish its verified output.")
+        {
+            source, policy, output, workdir, baseline, noRestore, agent, command,
+        };
+        limits.AddTo(run);
+        CommandHost.SetAction(run, async (result, log, cancellationToken) =>
+        {
+            var outcome = await new RunOrchestrator(log).RunAsync(new RunRequest
+            {
+                SourceDirectory = result.GetValue(source)!,
+                PolicyFile = result.GetValue(policy),
+                Overrides = limits.Read(result),
+                Command = result.GetValue(command) ?? [],
+                WorkingDirectory = result.GetValue(workdir) ?? ".",
+                PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
+                SkipRestore = result.GetValue(noRestore),
+                Agent = result.GetValue(agent) ?? "default",
+                BaselineFile = result.GetValue(baseline),
+            }, cancellationToken);
+            return outcome.ExitCode;
+        });
+        return run;
+    }
+}

@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.FileSystemGlobbing;
+using Microsoft.Win32.SafeHandles;
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Policy;
+using SandboxBuild.Probing;
+
+namespace SandboxBuild.Artifacts;
+
+/// <summary>
+/// The one way anything leaves a sandbox. It runs after the sandbox has stopped, walks the output folder
+/// through open folder handles without ever following a link, and copies only regular, singly-linked files
+/// on the same mount, with sane names, within the limits, and free of secrets, into a fresh folder. Every
+/// file is read once: the bytes that are hashed, scanned and written are the same bytes.
+/// </summary>
+public sealed class Collector
+{
+    private const int ChunkSize = 4 << 20;
+    private const int MaxDepth = 64;
+    private const int MaxLoggedRefusals = 50;
+
+    private readonly ArtifactPolicy _policy;
+    private readonly SecretScanner _scanner;
+    private readonly ISandboxLog _log;
+    private readonly Matcher? _include;
+    private readonly List<PublishedFile> _published = [];
+    private readonly List<Refusal> _refused = [];
+    private readonly List<SecretFinding> _secrets = [];
+    private readonly HashSet<string> _caseFolded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly byte[] _buffer = new byte[ChunkSize + SecretScanner.Window];
+    private int _notDeclared;
+    private long _total;
+    private ulong _rootMount;
+
+    public Collector(ArtifactPolicy policy, IEnumerable<string> canaries, ISandboxLog log)
+    {
+        _policy = policy;
+        _scanner = new SecretScanner(canaries);
+        _log = log;
+        if (policy.Include.Count > 0)
+        {
+            _include = new Matcher(StringComparison.Ordinal);
+            _include.AddIncludePatterns(policy.Include);
+        }
+    }
+
+    public CollectionResult Collect(string outputDirectory, string publishDirectory)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(publishDirectory);
+        var root = NativeFiles.OpenDirectory(outputDirectory);
+        if (root < 0)
+        {
+            throw new SandboxException(Codes.ArtifactUnreadable, $"The output folder cannot be opened: {NativeFiles.LastError()}.");
+        }
+
+        try
+        {
+            LinuxStat.TryFstat(root, out var rootStat, out _);
+            _rootMount = rootStat.MountId;
+            Walk(root, "", publishDirectory, 0);
+        }
+        finally
+        {
+            NativeFiles.close(root);
+        }
+
+        return new CollectionResult
+        {
+            Published = _published,
+            Refused = _refused,
+            Secrets = _secrets,
+            NotDeclared = _notDeclared,
+            TotalBytes = _total,
+            Duration = clock.Elapsed,
+        };
+    }
+
+    private void Walk(int directory, string relative, string publishRoot, int depth)
+    {
+        foreach (var rawName in NativeFiles.ListNames(directory))
+        {
+            var display = Join(relative, SafeText.Escape(rawName));
+            if (!IsAcceptableName(rawName, out var name, out var why))
+            {
+                Refuse(display, why, Codes.ArtifactBadName);
+                continue;
+            }
+
+            var path = Join(relative, name);
+            if (!NativeFiles.TryStatAt(directory, rawName, out var stat))
+            {
+                Refuse(display, $"cannot be examined: {NativeFiles.LastError()}", Codes.ArtifactUnreadable);
+                continue;
+            }
+
+            switch (stat.Kind)
+            {
+                case FileKind.Symlink:
+                    Refuse(display, $"a symbolic link (to {SafeText.Escape(NativeFiles.ReadLinkAt(directory, rawName) ?? "?")}); links are never followed", Codes.ArtifactSymlink);
+                    break;
+                case FileKind.Directory when stat.MountId != _rootMount:
+                    Refuse(display, "a different mount", Codes.ArtifactSpecialFile);
+                    break;
+                case FileKind.Directory when depth >= MaxDepth:
+                    Refuse(display, $"nested deeper than {MaxDepth} folders", Codes.ArtifactLimit);
+                    break;
+                case FileKind.Directory:
+                    var child = NativeFiles.OpenDirectoryAt(directory, rawName);
+                    if (child < 0)
+                    {
+                        Refuse(display, $"cannot be opened: {NativeFiles.LastError()}", Codes.ArtifactUnreadable);
+                        break;
+                    }
+
+                    try
+                    {
+                        Walk(child, path, publishRoot, depth + 1);
+                    }
+                    finally
+                    {
+                        NativeFiles.close(child);
+                    }
+
+                    break;
+                case FileKind.Regular:
+                    CollectFile(directory, rawName, path, display, stat, publishRoot);
+                    break;
+                default:
+                    Refuse(display, $"a {Describe(stat.Kind)}, not a regular file", Codes.ArtifactSpecialFile);
+                    break;
+            }
+        }
+    }
+
+    private void CollectFile(int directory, byte[] rawName, string path, string display, FileStat stat, string publishRoot)
+    {
+        if (_include is not null && !_include.Match(path).HasMatches)
+        {
+            _notDeclared++;
+            return;
+        }
+
+        if (stat.Links != 1)
+        {
+            Refuse(display, $"a hard link ({stat.Links} names for one file)", Codes.ArtifactSpecialFile);
+            return;
+        }
+
+        if (stat.MountId != _rootMount)
+        {
+            Refuse(display, "on a different mount", Codes.ArtifactSpecialFile);
+            return;
+        }
+
+        if (stat.Size > _policy.MaxFileSize)
+        {
+            Refuse(display, $"{Quantities.FormatBytes(stat.Size)} is over the single-file limit of {Quantities.FormatBytes(_policy.MaxFileSize)}", Codes.ArtifactLimit);
+            return;
+        }
+
+        if (_published.Count >= _policy.MaxFiles)
+        {
+            Refuse(display, $"over the limit of {_policy.MaxFiles} files", Codes.ArtifactLimit);
+            return;
+        }
+
+        if (_total + stat.Size > _policy.MaxTotalSize)
+        {
+            Refuse(display, $"would pass the total limit of {Quantities.FormatBytes(_policy.MaxTotalSize)}", Codes.ArtifactLimit);
+            return;
+        }
+
+        if (!_caseFolded.Add(path))
+        {
+            Refuse(display, "differs only by case from a published file", Codes.ArtifactCaseCollision);
+            return;
+        }
+
+        var fd = NativeFiles.OpenFileAt(directory, rawName);
+        if (fd < 0)
+        {
+            Refuse(display, $"cannot be opened: {NativeFiles.LastError()}", Codes.ArtifactUnreadable);
+            return;
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        // What was opened must be what was examined: the same regular file, not something swapped in between.
+        if (!LinuxStat.TryFstat(fd, out var opened, out _) || opened.Kind != FileKind.Regular || opened.Inode != stat.Inode
+            || opened.MountId != stat.MountId || opened.Links != 1)
+        {
+            Refuse(display, "changed while it was being collected", Codes.ArtifactSpecialFile);
+            return;
+        }
+
+        CopyScanned(handle, path, display, stat.Size, publishRoot);
+    }
+
+    private void CopyScanned(SafeFileHandle handle, string path, string display, long size, string publishRoot)
+    {
+        var target = Path.Combine(publishRoot, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var partial = target + ".sandboxbuild-partial";
+        var hits = new List<SecretHit>();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var configFile = SecretScanner.IsConfigFile(path);
+        long copied = 0, linesBefore = 1;
+        var carried = 0;
+
+        using (var input = new FileStream(handle, FileAccess.Read, bufferSize: 0))
+        using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            while (true)
+            {
+                var read = input.Read(_buffer, carried, ChunkSize);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                copied += read;
+                if (copied > size)
+                {
+                    break; // grew after it was examined: refused below
+                }
+
+                var chunk = _buffer.AsSpan(carried, read);
+                hash.AppendData(chunk);
+                output.Write(chunk);
+                _scanner.Scan(_buffer.AsSpan(0, carried + read), carried, configFile, linesBefore, hits);
+
+                // Keep a tail so a secret cut by the chunk boundary is still seen whole.
+                var keep = Math.Min(SecretScanner.Window, carried + read);
+                var dropped = _buffer.AsSpan(0, carried + read - keep);
+                linesBefore += dropped.Count((byte)'\n');
+                _buffer.AsSpan(carried + read - keep, keep).CopyTo(_buffer);
+                carried = keep;
+            }
+        }
+
+        if (copied != size)
+        {
+            File.Delete(partial);
+            Refuse(display, "changed size while it was being collected", Codes.ArtifactSpecialFile);
+            return;
+        }
+
+        var block = hits.Count > 0 && _policy.Secrets == SecretAction.Block;
+        foreach (var hit in hits.DistinctBy(h => (h.Rule, h.Line)))
+        {
+            _secrets.Add(new SecretFinding(display, hit.Line, hit.Rule, hit.Title, hit.Masked, block));
+            var message = $"{display}:{hit.Line}: {hit.Title} ({hit.Masked}){(block ? "; the file was not published" : "")}.";
+            if (block)
+            {
+                _log.Error(Codes.SecretInArtifact, message);
+            }
+            else
+            {
+                _log.Warning(Codes.SecretInArtifact, message);
+            }
+        }
+
+        if (block)
+        {
+            File.Delete(partial);
+            _caseFolded.Remove(path);
+            return;
+        }
+
+        File.Move(partial, target);
+        // Plain modes whatever the sandbox set: no setuid, setgid or world-writable file leaves it.
+        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        _published.Add(new PublishedFile(path, size, Convert.ToHexStringLower(hash.GetHashAndReset())));
+        _total += size;
+    }
+
+    private void Refuse(string display, string reason, SandboxCode code)
+    {
+        _refused.Add(new Refusal(display, reason, code));
+        if (_refused.Count <= MaxLoggedRefusals)
+        {
+            _log.Warning(code, $"Refused '{display}': {reason}.");
+        }
+        else if (_refused.Count == MaxLoggedRefusals + 1)
+        {
+            _log.Warning(code, "More refusals follow; the manifest lists them all.");
+        }
+    }
+
+    private static bool IsAcceptableName(byte[] raw, out string name, out string why)
+    {
+        name = "";
+        try
+        {
+            name = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(raw);
+        }
+        catch (DecoderFallbackException)
+        {
+            why = "the name is not valid UTF-8";
+            return false;
+        }
+
+        why = name.Any(char.IsControl) ? "the name holds control characters"
+            : name.Contains('\\', StringComparison.Ordinal) ? "the name holds a backslash"
+            : name is "." or ".." ? "a relative path part"
+            : name.EndsWith(".sandboxbuild-partial", StringComparison.Ordinal) ? "a reserved name"
+            : "";
+        return why.Length == 0;
+    }
+
+    private static string Join(string relative, string name) => relative.Length == 0 ? name : $"{relative}/{name}";
+
+    private static string Describe(FileKind kind) => kind switch
+    {
+        FileKind.Fifo => "FIFO",
+        FileKind.Socket => "socket",
+        FileKind.CharDevice => "character device",
+        FileKind.BlockDevice => "block device",
+        _ => "special file",
+    };
+}

@@ -1,0 +1,195 @@
+using System.Reflection;
+
+namespace SandboxBuild.Diagnostics;
+
+/// <summary>
+/// Every user-facing code in one place, so a code never drifts between the CLI, the MSBuild tasks and the
+/// action, and the README table can be checked against it.
+/// </summary>
+public static class Codes
+{
+    // 1xxx: engine, daemon and image.
+    public static readonly SandboxCode EngineUnreachable = new("SBX1001", "No container engine answered", Severity.Error,
+        "Start Docker (on Debian/Ubuntu as root: build/bootstrap-docker.sh) or point DOCKER_HOST at a running engine.");
+    public static readonly SandboxCode EngineTooOld = new("SBX1002", "The container engine is too old", Severity.Error,
+        "Upgrade the engine to Docker 20.10 (API 1.41) or newer.");
+    public static readonly SandboxCode EngineRequestFailed = new("SBX1003", "The container engine refused a request", Severity.Error,
+        "Read the engine's message above; `docker info` shows whether the engine is healthy.");
+    public static readonly SandboxCode ImagePullFailedUsingBaked = new("SBX1101", "Image could not be pulled; using the baked image", Severity.Warning,
+        "Nothing to do offline. With a registry, check the network or credentials for the pinned image.");
+    public static readonly SandboxCode ImageUnavailable = new("SBX1102", "No sandbox image is available", Severity.Error,
+        "Run `sandboxbuild bake` to build the image offline, or allow pulling the pinned image (SANDBOXBUILD_PULL=missing).");
+    public static readonly SandboxCode ImageNotPinned = new("SBX1103", "The image is not pinned by digest", Severity.Warning,
+        "Reference the image as name@sha256:<digest> so the sandbox cannot change under you.");
+    public static readonly SandboxCode BakePrerequisite = new("SBX1201", "Baking needs root and debootstrap", Severity.Error,
+        "Run as root on Debian or Ubuntu with `apt-get install -y debootstrap`.");
+    public static readonly SandboxCode BakeFailed = new("SBX1202", "Baking the sandbox image failed", Severity.Error,
+        "Read the debootstrap or engine output above; a Debian mirror must be reachable.");
+    public static readonly SandboxCode SdkNotFound = new("SBX1203", "The host .NET SDK was not found", Severity.Error,
+        "Install the .NET SDK or set DOTNET_ROOT to its folder.");
+
+    // 20xx: the policy file.
+    public static readonly SandboxCode PolicyInvalid = new("SBX2000", "The policy file is invalid", Severity.Error,
+        "Fix the key or value at the line shown; the README lists every key and its format.");
+
+    // 20xx: isolation properties, judged the same way from the policy, a compose file and `docker inspect`.
+    public static readonly SandboxCode NetworkNotNone = new("SBX2001", "Network is not isolated", Severity.Error,
+        "Set `network: none` (compose: `network_mode: none`).");
+    public static readonly SandboxCode Privileged = new("SBX2002", "Privileged mode is on", Severity.Error,
+        "Remove `privileged: true`; it grants every capability and device whatever cap_drop says.");
+    public static readonly SandboxCode CapabilitiesAdded = new("SBX2003", "Capabilities are added", Severity.Error,
+        "Remove every entry of `cap_add`.");
+    public static readonly SandboxCode CapabilitiesNotDropped = new("SBX2004", "Not all capabilities are dropped", Severity.Error,
+        "Set `cap_drop: [ALL]`.");
+    public static readonly SandboxCode NoNewPrivilegesMissing = new("SBX2005", "no-new-privileges is not set", Severity.Error,
+        "Set `no_new_privileges: true` (compose: `security_opt: [no-new-privileges:true]`).");
+    public static readonly SandboxCode SeccompUnconfined = new("SBX2006", "Seccomp is unconfined", Severity.Error,
+        "Use the engine's default seccomp profile (remove `seccomp=unconfined`).");
+    public static readonly SandboxCode AppArmorUnconfined = new("SBX2007", "AppArmor is unconfined", Severity.Error,
+        "Remove `apparmor=unconfined`.");
+    public static readonly SandboxCode SystemPathsUnmasked = new("SBX2008", "Kernel paths are unmasked", Severity.Error,
+        "Remove `systempaths=unconfined`; /proc and /sys paths must stay masked and read-only.");
+    public static readonly SandboxCode RootFilesystemWritable = new("SBX2009", "The root filesystem is writable", Severity.Error,
+        "Set `read_only: true` and give writable space through sized tmpfs mounts.");
+    public static readonly SandboxCode RunsAsRoot = new("SBX2010", "The sandbox runs as root", Severity.Error,
+        "Set `user: \"1000:1000\"` (any non-zero uid).");
+    public static readonly SandboxCode HostNamespace = new("SBX2011", "A host namespace is shared", Severity.Error,
+        "Remove `pid: host`, `ipc: host`, `uts: host`, `userns_mode: host` and `cgroup: host`.");
+    public static readonly SandboxCode DevicesAdded = new("SBX2012", "Host devices are exposed", Severity.Error,
+        "Remove `devices`, `device_cgroup_rules` and GPU requests.");
+    public static readonly SandboxCode MemoryUnlimited = new("SBX2013", "Memory is not limited", Severity.Error,
+        "Set `memory: 4g` (compose: deploy.resources.limits.memory) and no extra swap.");
+    public static readonly SandboxCode CpuUnlimited = new("SBX2014", "CPU is not limited", Severity.Error,
+        "Set `cpus: 2` (compose: deploy.resources.limits.cpus).");
+    public static readonly SandboxCode PidsUnlimited = new("SBX2015", "Processes are not limited", Severity.Error,
+        "Set `pids: 1024` (compose: pids_limit) so a fork bomb stops at the limit.");
+    public static readonly SandboxCode EngineSocketMounted = new("SBX2016", "A container-engine socket is mounted", Severity.Error,
+        "Remove the mount; an engine socket is root on the host.");
+    public static readonly SandboxCode CredentialsMounted = new("SBX2017", "A home or credential folder is mounted", Severity.Error,
+        "Remove the mount; mount only the source (read-only) and the output folder.");
+    public static readonly SandboxCode WritableHostMount = new("SBX2018", "A host folder other than the output is writable", Severity.Error,
+        "Mount the source and every extra folder read-only (`:ro`); only the output folder may be writable.");
+    public static readonly SandboxCode MountPropagation = new("SBX2019", "A mount propagates to or from the host", Severity.Error,
+        "Use private propagation (remove `shared`/`rshared`/`slave` bind options).");
+    public static readonly SandboxCode SecretInEnvironment = new("SBX2020", "A secret is in the sandbox environment", Severity.Error,
+        "Remove the variable from `env`; the sandbox gets only an explicit allowlist of non-secret variables.");
+    public static readonly SandboxCode SystemFolderMounted = new("SBX2021", "A system folder of the host is mounted", Severity.Error,
+        "Remove the mount of /, /etc, /proc, /sys, /dev, /boot, /var/lib/docker or similar.");
+    public static readonly SandboxCode TmpfsUnsized = new("SBX2022", "A tmpfs has no size limit", Severity.Error,
+        "Give every tmpfs a size (e.g. `/tmp: 1g`).");
+    public static readonly SandboxCode TimeoutMissing = new("SBX2023", "No wall-clock timeout", Severity.Error,
+        "Set `timeout: 30m` (any positive duration).");
+
+    // 21xx: facts seen from inside the sandbox by the probe.
+    public static readonly SandboxCode ProbeInterfaces = new("SBX2101", "A network interface other than lo is present", Severity.Error,
+        "Run with network mode `none`.");
+    public static readonly SandboxCode ProbeRoutes = new("SBX2102", "The sandbox has routes or IPv6 addresses", Severity.Error,
+        "Run with network mode `none`.");
+    public static readonly SandboxCode ProbeEgress = new("SBX2103", "A host-side listener was not reported unreachable", Severity.Error,
+        "Run with network mode `none`; any answer but 'network unreachable' means packets are routed.");
+    public static readonly SandboxCode ProbeDns = new("SBX2104", "A DNS query was not reported unreachable", Severity.Error,
+        "Run with network mode `none`.");
+    public static readonly SandboxCode ProbeRootUser = new("SBX2105", "The probe ran as uid 0", Severity.Error,
+        "Set a non-zero `user`.");
+    public static readonly SandboxCode ProbeCapabilities = new("SBX2106", "The process holds capabilities", Severity.Error,
+        "Drop ALL capabilities, add none, and never run privileged.");
+    public static readonly SandboxCode ProbeNoNewPrivs = new("SBX2107", "NoNewPrivs is not set inside", Severity.Error,
+        "Set `no_new_privileges: true`.");
+    public static readonly SandboxCode ProbeSeccomp = new("SBX2108", "Seccomp is not filtering inside", Severity.Error,
+        "Use the default seccomp profile on an engine that supports seccomp.");
+    public static readonly SandboxCode ProbeProcSysWritable = new("SBX2109", "/proc/sys is writable", Severity.Error,
+        "Keep /proc/sys read-only (no privileged, no systempaths=unconfined).");
+    public static readonly SandboxCode ProbeReleaseAgentWritable = new("SBX2110", "A cgroup release_agent is writable", Severity.Error,
+        "Keep the cgroup filesystem read-only (no privileged, no SYS_ADMIN).");
+    public static readonly SandboxCode ProbeSourceWritable = new("SBX2111", "The source can be written from inside", Severity.Error,
+        "Mount the source read-only.");
+    public static readonly SandboxCode ProbeOutputNotWritable = new("SBX2112", "The output folder cannot be written", Severity.Error,
+        "Check the output folder's owner and permissions on the host.");
+    public static readonly SandboxCode ProbeHostSocket = new("SBX2113", "A host unix socket is reachable", Severity.Error,
+        "Remove the mount that brings the socket into the sandbox.");
+    public static readonly SandboxCode ProbeCredentialFiles = new("SBX2114", "Credential files are visible inside", Severity.Error,
+        "Remove the mount that brings them in.");
+    public static readonly SandboxCode ProbeSecretEnvironment = new("SBX2115", "A secret-looking variable is visible inside", Severity.Error,
+        "Remove the variable from the sandbox environment.");
+    public static readonly SandboxCode ProbeRootFsWritable = new("SBX2116", "The root filesystem can be written from inside", Severity.Error,
+        "Set `read_only: true`.");
+    public static readonly SandboxCode ProbeEscalation = new("SBX2117", "A privilege escalation attempt succeeded", Severity.Error,
+        "Drop ALL capabilities, keep seccomp and no-new-privileges on.");
+
+    // 22xx: compose files.
+    public static readonly SandboxCode ComposeMerged = new("SBX2201", "Compose merges more than the named file", Severity.Note,
+        "Review every merged file: a weakening in an override applies too.");
+    public static readonly SandboxCode ComposeEnvRedirects = new("SBX2202", "The compose .env redirects the engine or files", Severity.Error,
+        "Remove DOCKER_HOST, DOCKER_CONTEXT and COMPOSE_FILE from the project's .env file.");
+    public static readonly SandboxCode ComposeInvalid = new("SBX2203", "The compose file cannot be read", Severity.Error,
+        "Fix the YAML at the line shown.");
+
+    // 28xx: drift against the committed baseline.
+    public static readonly SandboxCode Drift = new("SBX2801", "Isolation drifted from the approved baseline", Severity.Error,
+        "Restore the approved setting, or have the change reviewed and run `validate --write-baseline`.");
+    public static readonly SandboxCode BaselineInvalid = new("SBX2802", "The baseline file cannot be read", Severity.Error,
+        "Regenerate it with `validate --write-baseline` and commit it.");
+
+    // 29xx: facts that could not be gathered. The gate fails closed on every one of them.
+    public static readonly SandboxCode InspectUnavailable = new("SBX2901", "The container could not be inspected completely", Severity.Error,
+        "Check that the engine is healthy and the container still runs.");
+    public static readonly SandboxCode ProbeFailed = new("SBX2902", "The in-sandbox probe could not run", Severity.Error,
+        "The image must provide /usr/share/dotnet/dotnet; read the probe's output above.");
+    public static readonly SandboxCode EngineInfoUnavailable = new("SBX2903", "Engine facts could not be gathered", Severity.Error,
+        "Check that `docker info` works.");
+    public static readonly SandboxCode ListenerUnavailable = new("SBX2904", "The host-side listener for the network probe could not be opened", Severity.Error,
+        "The validator must run on the engine's host (or in a container on its bridge) to prove isolation.");
+
+    // 3xxx: run, timeout and artifact collection.
+    public static readonly SandboxCode CommandFailed = new("SBX3001", "The command failed inside the sandbox", Severity.Error,
+        "Read the command's output above.");
+    public static readonly SandboxCode Timeout = new("SBX3002", "The run exceeded its timeout and was stopped", Severity.Error,
+        "Raise `timeout` in the policy, or find what hangs; the output written so far was kept.");
+    public static readonly SandboxCode OutOfMemory = new("SBX3003", "The sandbox ran out of memory and was killed", Severity.Error,
+        "Raise `memory` in the policy, or find what allocates.");
+    public static readonly SandboxCode PidsLimitReached = new("SBX3004", "The sandbox hit its process limit", Severity.Error,
+        "Raise `pids` in the policy, or find what forks without end.");
+    public static readonly SandboxCode RestoreFailed = new("SBX3005", "Restore failed on the host", Severity.Error,
+        "Run `dotnet restore` yourself to see why; restore is the only phase with network.");
+    public static readonly SandboxCode StageFailed = new("SBX3006", "The source could not be staged inside the sandbox", Severity.Error,
+        "Read the message above; the workspace tmpfs may be too small (`workspace_size`).");
+    public static readonly SandboxCode SandboxNotFound = new("SBX3007", "No running sandbox for this repository", Severity.Error,
+        "Start one with `sandboxbuild start`.");
+    public static readonly SandboxCode OutputFolderNotOurs = new("SBX3008", "The output folder holds files SandboxBuild did not write", Severity.Error,
+        "Choose an empty output folder, or delete it; SandboxBuild replaces only folders it created.");
+    public static readonly SandboxCode Killed = new("SBX3009", "The sandbox was stopped", Severity.Error,
+        "It was stopped by `sandboxbuild stop` or the engine.");
+    public static readonly SandboxCode ArtifactSymlink = new("SBX3101", "A link in the output was refused", Severity.Warning,
+        "Write real files to the output folder; links are never followed out of it.");
+    public static readonly SandboxCode ArtifactSpecialFile = new("SBX3102", "A special file in the output was refused", Severity.Warning,
+        "Write regular files only: hardlinks, FIFOs, sockets and devices are refused.");
+    public static readonly SandboxCode ArtifactBadName = new("SBX3103", "A file name in the output was refused", Severity.Warning,
+        "Use names without control characters, backslashes or invalid UTF-8.");
+    public static readonly SandboxCode ArtifactLimit = new("SBX3104", "An artifact limit was reached", Severity.Warning,
+        "Raise `artifacts.max_files`, `max_file_size` or `max_total_size`, or write less.");
+    public static readonly SandboxCode ArtifactCaseCollision = new("SBX3105", "Two artifact names differ only by case", Severity.Warning,
+        "Rename one; artifact stores merge such names silently.");
+    public static readonly SandboxCode SecretInArtifact = new("SBX3106", "A secret was found in an artifact", Severity.Error,
+        "Remove the secret from the file; if it is a test fixture, set `artifacts.secrets: warn`.");
+    public static readonly SandboxCode ArtifactUnreadable = new("SBX3107", "An artifact could not be read", Severity.Warning,
+        "Make the file readable by the host user.");
+
+    // 4xxx: task and action inputs.
+    public static readonly SandboxCode InvalidInput = new("SBX4001", "An input is invalid", Severity.Error,
+        "Fix the value named in the message.");
+    public static readonly SandboxCode ActionEnvironment = new("SBX4002", "The GitHub Actions environment is incomplete", Severity.Error,
+        "Run the action through `uses:` in a workflow, with /var/run/docker.sock available on the runner.");
+    public static readonly SandboxCode InternalError = new("SBX4999", "Unexpected internal error", Severity.Error,
+        "Please report it with the message above; nothing was left running.");
+
+    private static readonly Lazy<IReadOnlyList<SandboxCode>> AllCodes = new(() =>
+        typeof(Codes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(SandboxCode))
+            .Select(f => (SandboxCode)f.GetValue(null)!)
+            .OrderBy(c => c.Id, StringComparer.Ordinal)
+            .ToArray());
+
+    public static IReadOnlyList<SandboxCode> All => AllCodes.Value;
+
+    public static SandboxCode? Find(string id) => All.FirstOrDefault(c => c.Id == id);
+}

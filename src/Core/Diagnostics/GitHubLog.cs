@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+
+namespace SandboxBuild.Diagnostics;
+
+/// <summary>
+/// Log for a GitHub Actions step: errors and warnings become workflow annotations, and the sandboxed
+/// command's output is fenced with `::stop-commands::` under a random token, so text printed by untrusted
+/// code can never be taken as a workflow command (`::add-mask::`, `::error::`, `::stop-commands::` ...).
+/// </summary>
+public sealed class GitHubLog : ISandboxLog, IDisposable
+{
+    private readonly TextWriter _output;
+    private readonly bool _verbose;
+    private string? _fenceToken;
+
+    public GitHubLog(TextWriter output, bool verbose = false)
+    {
+        _output = output;
+        _verbose = verbose;
+    }
+
+    public void Info(string message)
+    {
+        CloseFence();
+        _output.WriteLine(message);
+    }
+
+    public void Detail(string message)
+    {
+        CloseFence();
+        _output.WriteLine(_verbose ? message : $"::debug::{EscapeData(message)}");
+    }
+
+    public void Warning(SandboxCode code, string message, SourceLocation? location = null) => Annotate("warning", code, message, location);
+
+    public void Error(SandboxCode code, string message, SourceLocation? location = null) => Annotate("error", code, message, location);
+
+    public void Output(string line, OutputChannel stream)
+    {
+        if (_fenceToken is null)
+        {
+            _fenceToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            _output.WriteLine($"::stop-commands::{_fenceToken}");
+        }
+
+        _output.WriteLine(line);
+    }
+
+    public void Dispose() => CloseFence();
+
+    private void Annotate(string kind, SandboxCode code, string message, SourceLocation? location)
+    {
+        CloseFence();
+        var properties = $"title={EscapeProperty($"{code.Id} {code.Title}")}";
+        if (location is not null)
+        {
+            properties = $"file={EscapeProperty(location.File)}" + (location.Line > 0 ? $",line={location.Line}" : "") + "," + properties;
+        }
+
+        _output.WriteLine($"::{kind} {properties}::{EscapeData($"{code.Id}: {message}")}");
+    }
+
+    private void CloseFence()
+    {
+        if (_fenceToken is not null)
+        {
+            _output.WriteLine($"::{_fenceToken}::");
+            _fenceToken = null;
+        }
+    }
+
+    // The runner's escaping rules for workflow command data and properties.
+    internal static string EscapeData(string value) =>
+        value.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+
+    internal static string EscapeProperty(string value) =>
+        EscapeData(value).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
+}

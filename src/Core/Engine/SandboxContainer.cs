@@ -1,0 +1,195 @@
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using SandboxBuild.Diagnostics;
+
+namespace SandboxBuild.Engine;
+
+/// <summary>The result of one command run inside a sandbox.</summary>
+public sealed record ExecResult(long ExitCode, string StdOut, string StdErr, TimeSpan Duration);
+
+/// <summary>
+/// One started sandbox container. Commands run in it through exec, with output streamed line by line and the
+/// exit code passed through; the host ends it (kill, remove) whatever happens to the commands.
+/// </summary>
+public sealed class SandboxContainer : IAsyncDisposable
+{
+    private readonly EngineConnection _engine;
+    private bool _removed;
+
+    private SandboxContainer(EngineConnection engine, string id)
+    {
+        _engine = engine;
+        Id = id;
+    }
+
+    public string Id { get; }
+
+    public string ShortId => Id[..12];
+
+    /// <summary>Keep the container after use (for `start`); by default disposing removes it.</summary>
+    public bool KeepOnDispose { get; set; }
+
+    public static async Task<SandboxContainer> StartAsync(EngineConnection engine, CreateContainerParameters parameters, CancellationToken cancellationToken)
+    {
+        CreateContainerResponse created;
+        try
+        {
+            created = await engine.Client.Containers.CreateContainerAsync(parameters, cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            throw new SandboxException(Codes.EngineRequestFailed, $"The engine refused to create the sandbox: {FirstLine(e.ResponseBody)}");
+        }
+
+        var container = new SandboxContainer(engine, created.ID);
+        try
+        {
+            await engine.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            await container.DisposeAsync();
+            throw new SandboxException(Codes.EngineRequestFailed, $"The engine could not start the sandbox: {FirstLine(e.ResponseBody)}");
+        }
+
+        return container;
+    }
+
+    public static SandboxContainer Attach(EngineConnection engine, string id) => new(engine, id) { KeepOnDispose = true };
+
+    public Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
+        _engine.Client.Containers.InspectContainerAsync(Id, cancellationToken);
+
+    /// <summary>Runs a command and collects its output (for the probe and other tools of our own).</summary>
+    public Task<ExecResult> RunAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, CancellationToken cancellationToken) =>
+        ExecAsync(command, environment, workingDirectory, onLine: null, cancellationToken);
+
+    /// <summary>Runs a command with each output line handed to <paramref name="onLine"/> as it arrives.</summary>
+    public async Task<ExecResult> ExecAsync(
+        IReadOnlyList<string> command,
+        IReadOnlyDictionary<string, string>? environment,
+        string? workingDirectory,
+        Action<string, OutputChannel>? onLine,
+        CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exec = await _engine.Client.Exec.CreateContainerExecAsync(Id, new ContainerExecCreateParameters
+        {
+            AttachStdout = true,
+            AttachStderr = true,
+            Cmd = command.ToList(),
+            Env = environment?.Select(e => $"{e.Key}={e.Value}").ToList()!,
+            WorkingDir = workingDirectory!,
+        }, cancellationToken);
+
+        var stdout = new LineSplitter(line => onLine?.Invoke(line, OutputChannel.StdOut), capture: onLine is null);
+        var stderr = new LineSplitter(line => onLine?.Invoke(line, OutputChannel.StdErr), capture: onLine is null);
+        using (var stream = await _engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters { Detach = false }, cancellationToken))
+        {
+            var buffer = new byte[81920];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+                if (read.EOF)
+                {
+                    break;
+                }
+
+                (read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout).Write(buffer.AsSpan(0, read.Count));
+            }
+        }
+
+        stdout.Flush();
+        stderr.Flush();
+        var inspected = await _engine.Client.Exec.InspectContainerExecAsync(exec.ID, CancellationToken.None);
+        return new ExecResult(inspected.ExitCode ?? -1, stdout.Captured, stderr.Captured, clock.Elapsed);
+    }
+
+    public async Task KillAsync()
+    {
+        try
+        {
+            await _engine.Client.Containers.KillContainerAsync(Id, new ContainerKillParameters { Signal = "SIGKILL" }, CancellationToken.None);
+        }
+        catch (DockerApiException)
+        {
+            // Already stopped or gone: the goal is reached.
+        }
+    }
+
+    public async Task RemoveAsync()
+    {
+        if (_removed)
+        {
+            return;
+        }
+
+        _removed = true;
+        try
+        {
+            await _engine.Client.Containers.RemoveContainerAsync(Id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!KeepOnDispose)
+        {
+            await RemoveAsync();
+        }
+    }
+
+    private static string FirstLine(string? text) => (text ?? "").Split('\n', 2)[0].Trim();
+
+    /// <summary>Cuts a byte stream into UTF-8 lines; a partial line waits for its end.</summary>
+    private sealed class LineSplitter(Action<string> onLine, bool capture)
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
+        private readonly StringBuilder _pending = new();
+        private readonly StringBuilder _captured = new();
+
+        public string Captured => _captured.ToString();
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            var chars = new char[_decoder.GetCharCount(bytes, flush: false)];
+            _decoder.GetChars(bytes, chars, flush: false);
+            if (capture)
+            {
+                _captured.Append(chars);
+                return;
+            }
+
+            foreach (var c in chars)
+            {
+                if (c == '\n')
+                {
+                    Emit();
+                }
+                else
+                {
+                    _pending.Append(c);
+                }
+            }
+        }
+
+        public void Flush()
+        {
+            if (_pending.Length > 0)
+            {
+                Emit();
+            }
+        }
+
+        private void Emit()
+        {
+            var line = _pending.ToString().TrimEnd('\r');
+            _pending.Clear();
+            onLine(line);
+        }
+    }
+}

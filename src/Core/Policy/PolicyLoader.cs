@@ -1,0 +1,67 @@
+using SandboxBuild.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SandboxBuild.Policy;
+
+/// <summary>
+/// Reads `sandbox.yml` over the built-in defaults. Unknown keys and bad values are errors with their line;
+/// every problem in the file is reported, not only the first.
+/// </summary>
+public static class PolicyLoader
+{
+    public const string DefaultFileName = "sandbox.yml";
+
+    /// <summary>The explicit policy file, else `sandbox.yml` in the source folder, else the built-in defaults.</summary>
+    public static SandboxPolicy Resolve(string? explicitPath, string sourceDirectory)
+    {
+        if (!string.IsNullOrEmpty(explicitPath))
+        {
+            if (!File.Exists(explicitPath))
+            {
+                throw new SandboxException(Codes.PolicyInvalid, $"The policy file '{explicitPath}' does not exist.",
+                    "Pass the path of an existing sandbox.yml, or leave it out to use the built-in defaults.");
+            }
+
+            return Load(explicitPath);
+        }
+
+        var conventional = Path.Combine(sourceDirectory, DefaultFileName);
+        return File.Exists(conventional) ? Load(conventional) : SandboxPolicy.Default;
+    }
+
+    public static SandboxPolicy Load(string path) => Parse(File.ReadAllText(path), Path.GetFullPath(path));
+
+    public static SandboxPolicy Parse(string yaml, string fileName)
+    {
+        var values = new YamlValues(fileName);
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var policy = SandboxPolicy.Default;
+
+        YamlStream stream = [];
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new SandboxException(Codes.PolicyInvalid, $"The policy file is not valid YAML: {e.InnerException?.Message ?? e.Message}",
+                location: new SourceLocation(fileName, (int)e.Start.Line));
+        }
+
+        if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is not YamlScalarNode { Value: null or "" })
+        {
+            if (values.Mapping(stream.Documents[0].RootNode, "the policy") is { } root)
+            {
+                policy = PolicyKeys.Apply(policy, root, values, lines);
+            }
+        }
+
+        if (values.Problems.Count > 0)
+        {
+            throw SandboxException.Many(Codes.PolicyInvalid, values.Problems);
+        }
+
+        return policy with { Origin = new PolicyOrigin(fileName, lines) };
+    }
+}

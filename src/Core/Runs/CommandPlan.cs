@@ -1,0 +1,100 @@
+namespace SandboxBuild.Runs;
+
+/// <summary>
+/// What runs inside, and what the host restores first. `dotnet build/test/run/publish/pack` get
+/// `--no-restore` (restore already happened on the host, the only phase with network), and `dotnet test`
+/// writes TRX results into the output folder unless told otherwise.
+/// </summary>
+public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHost, string? RestoreTarget, IReadOnlyList<string> RestoreArguments)
+{
+    private static readonly HashSet<string> BuildVerbs = new(StringComparer.Ordinal) { "build", "test", "run", "publish", "pack" };
+
+    // Options of those verbs that take a value as the next argument (so it is not mistaken for the project).
+    private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
+    {
+        "-c", "--configuration", "-f", "--framework", "-r", "--runtime", "-o", "--output", "--filter", "-l", "--logger",
+        "--results-directory", "-v", "--verbosity", "-a", "--arch", "--os", "-s", "--settings", "-d", "--diag", "--collect",
+        "-e", "--environment", "--artifacts-path", "--blame-crash-dump-type", "--blame-hang-timeout", "--blame-hang-dump-type",
+        "--test-adapter-path", "--project", "--launch-profile", "-t", "--tl", "--property", "-p", "--version-suffix", "--ucr",
+    };
+
+    public static IReadOnlyList<string> DefaultCommand { get; } = ["dotnet", "test"];
+
+    public static CommandPlan For(IReadOnlyList<string> requested, string outputTarget)
+    {
+        var command = requested.Count == 0 ? DefaultCommand.ToList() : requested.ToList();
+        if (command.Count < 2 || command[0] != "dotnet" || !BuildVerbs.Contains(command[1]))
+        {
+            return new CommandPlan(command, RestoreOnHost: false, null, []);
+        }
+
+        var arguments = command.Skip(2).ToList();
+        var target = Positional(arguments);
+        var restoreOnHost = !arguments.Contains("--no-restore") && !arguments.Contains("--no-build");
+        if (!arguments.Contains("--no-restore"))
+        {
+            command.Add("--no-restore");
+        }
+
+        if (command[1] == "test")
+        {
+            if (!arguments.Any(a => a is "--logger" or "-l" || a.StartsWith("--logger:", StringComparison.Ordinal)) || !arguments.Any(a => a.Contains("trx", StringComparison.OrdinalIgnoreCase)))
+            {
+                command.AddRange(["--logger", "trx"]);
+            }
+
+            if (!arguments.Contains("--results-directory"))
+            {
+                command.AddRange(["--results-directory", $"{outputTarget}/TestResults"]);
+            }
+        }
+
+        return new CommandPlan(command, restoreOnHost, target, RestoreRelevant(arguments));
+    }
+
+    private static string? Positional(List<string> arguments)
+    {
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            if (argument == "--")
+            {
+                return null;
+            }
+
+            if (ValueOptions.Contains(argument))
+            {
+                i++;
+                continue;
+            }
+
+            if (!argument.StartsWith('-'))
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    // Restore must see the same runtime and properties as the build, or the assets will not match.
+    private static List<string> RestoreRelevant(List<string> arguments)
+    {
+        var relevant = new List<string>();
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            if (argument is "-r" or "--runtime" or "-a" or "--arch" or "--os" or "-p" or "--property" && i + 1 < arguments.Count)
+            {
+                relevant.AddRange([argument, arguments[++i]]);
+            }
+            else if (argument.StartsWith("-p:", StringComparison.Ordinal) || argument.StartsWith("--property:", StringComparison.Ordinal)
+                || argument.StartsWith("/p:", StringComparison.Ordinal))
+            {
+                relevant.Add(argument);
+            }
+        }
+
+        return relevant;
+    }
+}

@@ -1,0 +1,121 @@
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+using SandboxBuild.Policy;
+using SandboxBuild.Reporting;
+using SandboxBuild.Validation;
+
+namespace SandboxBuild.Runs;
+
+/// <summary>How the sandboxed part of a run ended.</summary>
+internal sealed record ExecutionOutcome
+{
+    public required RunOutcome Outcome { get; init; }
+
+    public required ValidationReport Validation { get; init; }
+
+    public required IReadOnlyList<string> Command { get; init; }
+
+    public IReadOnlyList<DriftChange> Drift { get; init; } = [];
+
+    public long? CommandExitCode { get; init; }
+
+    public long PeakMemoryBytes { get; init; }
+
+    public long PeakPids { get; init; }
+
+    public string? ContainerId { get; init; }
+}
+
+/// <summary>
+/// The part of a run that happens in the sandbox: start it, prove it (runtime gate and probes, before any
+/// untrusted code), stage the source, run the command under the wall-clock limit, and always kill it.
+/// </summary>
+internal sealed class RunExecution(
+    EngineConnection engine, ISandboxLog log, SandboxPolicy policy, SandboxLayout layout, CommandPlan plan, string source, RunRequest request)
+{
+    public async Task<ExecutionOutcome> RunAsync(string runId, ValidationReport staticReport, Baseline? baseline, HostContext host, CancellationToken cancellationToken)
+    {
+        var container = await SandboxFactory.StartAsync(engine, new SandboxRequest
+        {
+            Policy = policy,
+            Layout = layout,
+            Kind = "run",
+            RunId = runId,
+            RepositoryPath = source,
+            Lifetime = policy.Timeout,
+            Agent = request.Agent,
+            HostPaths = request.HostPaths,
+        }, cancellationToken);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(policy.Timeout);
+        // Killing the container is what really ends a run: it ends every process and every stream at once.
+        await using var killOnDeadline = deadline.Token.Register(() => _ = container.KillAsync());
+        var validation = staticReport;
+        IReadOnlyList<DriftChange> drift = [];
+        ResourceMonitor? monitor = null;
+        try
+        {
+            log.Info($"Sandbox {container.ShortId} started ({policy.Image}); validating it before any untrusted code runs ...");
+            var runtime = await Gate.JudgeRunningAsync(engine, container, policy, layout, host with { RepositoryRoot = request.HostPaths.ToHost(source) }, deadline.Token);
+            validation = runtime with { Findings = [.. staticReport.Findings, .. runtime.Findings] };
+            drift = baseline is null ? [] : BaselineDiff.Compare(baseline, policy, validation);
+            if (!SandboxSteps.ReportGate(validation, drift, log))
+            {
+                return Outcome(RunOutcome.GateFailed);
+            }
+
+            await SandboxSteps.StageAsync(container, policy, layout, source, request.PublishDirectory, log, deadline.Token);
+            monitor = ResourceMonitor.Start(engine, container.Id);
+            log.Info($"Running: {string.Join(' ', plan.Command)}");
+            var result = await container.ExecAsync(plan.Command, null, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log.Output, deadline.Token);
+            var state = (await container.InspectAsync(CancellationToken.None)).State;
+            if (deadline.IsCancellationRequested)
+            {
+                return TimedOut(cancellationToken);
+            }
+
+            var outcome = state?.OOMKilled == true ? RunOutcome.OutOfMemory
+                : result.ExitCode == 0 ? RunOutcome.Succeeded
+                : monitor.PidsLimitReached ? RunOutcome.PidsLimit
+                : RunOutcome.CommandFailed;
+            return Outcome(outcome) with { CommandExitCode = result.ExitCode };
+        }
+        catch (SandboxException e) when (!deadline.IsCancellationRequested)
+        {
+            log.Report(e);
+            return Outcome(RunOutcome.SandboxError);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return TimedOut(cancellationToken);
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+        {
+            return TimedOut(cancellationToken);
+        }
+        finally
+        {
+            await container.KillAsync();
+            if (monitor is not null)
+            {
+                await monitor.DisposeAsync();
+            }
+
+            await container.RemoveAsync();
+        }
+
+        ExecutionOutcome Outcome(RunOutcome outcome) => new()
+        {
+            Outcome = outcome,
+            Validation = validation,
+            Drift = drift,
+            Command = plan.Command,
+            PeakMemoryBytes = monitor?.PeakMemoryBytes ?? 0,
+            PeakPids = monitor?.PeakPids ?? 0,
+            ContainerId = container.Id,
+        };
+
+        ExecutionOutcome TimedOut(CancellationToken caller) => Outcome(caller.IsCancellationRequested ? RunOutcome.Killed : RunOutcome.TimedOut);
+    }
+}

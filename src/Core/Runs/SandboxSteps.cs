@@ -1,0 +1,69 @@
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+using SandboxBuild.Policy;
+using SandboxBuild.Reporting;
+using SandboxBuild.Validation;
+
+namespace SandboxBuild.Runs;
+
+/// <summary>The steps a fresh run and a warm session share: report the gate, stage the source, place the command.</summary>
+internal static class SandboxSteps
+{
+    /// <summary>Logs the gate's verdict and drift; true when the sandbox may be used.</summary>
+    public static bool ReportGate(ValidationReport validation, IReadOnlyList<DriftChange> drift, ISandboxLog log)
+    {
+        ConsoleReport.LogFailures(validation, log);
+        foreach (var change in drift)
+        {
+            if (change.Weaker)
+            {
+                log.Error(Codes.Drift, $"{change.Describe()}. Fix: {Codes.Drift.Fix}", change.Location);
+            }
+            else
+            {
+                log.Detail($"drift (not a weakening): {change.Describe()}");
+            }
+        }
+
+        log.Detail(ConsoleReport.Table(validation));
+        log.Info(ConsoleReport.Summary(validation));
+        return validation.Passed && !drift.Any(d => d.Weaker);
+    }
+
+    /// <summary>Copies the read-only source into the writable workspace (incrementally), rewriting package paths.</summary>
+    public static async Task StageAsync(
+        SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, string source, string? publishDirectory, ISandboxLog log, CancellationToken cancellationToken)
+    {
+        var arguments = new List<string> { "stage", "--from", policy.SourceTarget, "--to", SandboxPolicy.BuildTarget };
+        foreach (var (folder, index) in layout.PackageFolders.Select((f, i) => (f, i)))
+        {
+            arguments.AddRange(["--map", $"{folder.TrimEnd('/')}/={SandboxLayout.PackageTarget(index)}/"]);
+        }
+
+        var publish = Path.GetFullPath(publishDirectory ?? policy.OutputPath, source);
+        if (publish.StartsWith(source + "/", StringComparison.Ordinal))
+        {
+            arguments.AddRange(["--exclude", Path.GetRelativePath(source, publish)]);
+        }
+
+        var result = await container.RunAsync(ProbeRunner.Command([.. arguments]), ProbeRunner.HardenedEnvironment, SandboxPolicy.BuildTarget, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new SandboxException(Codes.StageFailed, $"Staging the source failed (exit {result.ExitCode}): {SafeText.Escape(result.StdErr.Trim(), 500)}");
+        }
+
+        log.Detail(result.StdOut.Trim());
+    }
+
+    /// <summary>Where the command runs inside: the staged copy of the requested folder, never outside it.</summary>
+    public static string WorkingDirectory(string source, string requested)
+    {
+        var relative = Path.GetRelativePath(source, Path.GetFullPath(requested, source));
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new SandboxException(Codes.InvalidInput, $"The working directory '{requested}' is outside the source folder.");
+        }
+
+        return relative == "." ? SandboxPolicy.BuildTarget : $"{SandboxPolicy.BuildTarget}/{relative}";
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+
+namespace SandboxBuild.Validation;
+
+/// <summary>
+/// A TCP listener and a fake DNS responder on the host side of the engine's bridge (its gateway address), or
+/// on our own address when this process runs in a container. The probe aims at these and nothing else: a
+/// sandbox that reaches them is routed; one that gets "network unreachable" is isolated.
+/// </summary>
+public sealed class HostListeners : IAsyncDisposable
+{
+    private readonly TcpListener _tcp;
+    private readonly UdpClient _udp;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _serving;
+    private int _tcpConnections;
+    private int _dnsQueries;
+
+    private HostListeners(TcpListener tcp, UdpClient udp)
+    {
+        _tcp = tcp;
+        _udp = udp;
+        _serving = Task.WhenAll(AcceptAsync(), AnswerAsync());
+    }
+
+    public IPEndPoint TcpEndpoint => (IPEndPoint)_tcp.LocalEndpoint;
+
+    public IPEndPoint UdpEndpoint => (IPEndPoint)_udp.Client.LocalEndPoint!;
+
+    public int TcpConnections => Volatile.Read(ref _tcpConnections);
+
+    public int DnsQueries => Volatile.Read(ref _dnsQueries);
+
+    public static async Task<HostListeners> OpenAsync(EngineConnection engine, CancellationToken cancellationToken)
+    {
+        var address = await ResolveAddressAsync(engine, cancellationToken);
+        try
+        {
+            var tcp = new TcpListener(address, 0);
+            tcp.Start();
+            var udp = new UdpClient(new IPEndPoint(address, 0));
+            return new HostListeners(tcp, udp);
+        }
+        catch (SocketException e)
+        {
+            throw new SandboxException(Codes.ListenerUnavailable, $"Cannot listen on {address}: {e.Message}.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _tcp.Stop();
+        _udp.Dispose();
+        try
+        {
+            await _serving;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private static async Task<IPAddress> ResolveAddressAsync(EngineConnection engine, CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable("SANDBOXBUILD_LISTEN_ADDRESS") is { Length: > 0 } configured)
+        {
+            return IPAddress.Parse(configured);
+        }
+
+        if (File.Exists("/.dockerenv"))
+        {
+            // In a container (the action), sibling containers on a bridge reach us at our own address.
+            return NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                .Select(a => a.Address)
+                .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? throw new SandboxException(Codes.ListenerUnavailable, "This container has no IPv4 address to listen on.");
+        }
+
+        try
+        {
+            var bridge = await engine.Client.Networks.InspectNetworkAsync("bridge", cancellationToken);
+            var gateway = bridge.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g));
+            return gateway is not null ? IPAddress.Parse(gateway)
+                : throw new SandboxException(Codes.ListenerUnavailable, "The engine's bridge network has no gateway address.");
+        }
+        catch (Docker.DotNet.DockerApiException e)
+        {
+            throw new SandboxException(Codes.ListenerUnavailable, $"The engine's bridge network cannot be inspected: {e.StatusCode}.");
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            using var client = await _tcp.AcceptTcpClientAsync(_stop.Token);
+            Interlocked.Increment(ref _tcpConnections);
+        }
+    }
+
+    private async Task AnswerAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var query = await _udp.ReceiveAsync(_stop.Token);
+            Interlocked.Increment(ref _dnsQueries);
+            if (query.Buffer.Length >= 12)
+            {
+                // The same message back as a response with NXDOMAIN: enough for the prober to see an answer.
+                var answer = query.Buffer.ToArray();
+                answer[2] |= 0x80;
+                answer[3] = (byte)((answer[3] & 0xF0) | 0x03);
+                await _udp.SendAsync(answer, query.RemoteEndPoint, _stop.Token);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+using SandboxBuild.Probing;
+
+namespace SandboxBuild.Validation;
+
+/// <summary>
+/// Runs the probe inside a sandbox: by absolute path, from the read-only probe volume, with an environment
+/// that switches off every hook the runtime would load code from, and with a time limit.
+/// </summary>
+public static class ProbeRunner
+{
+    public const string DotnetHost = "/usr/share/dotnet/dotnet";
+
+    /// <summary>Neutralises loader hooks a policy's environment might otherwise smuggle into our tools.</summary>
+    public static IReadOnlyDictionary<string, string> HardenedEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["LD_PRELOAD"] = "",
+        ["LD_LIBRARY_PATH"] = "",
+        ["DOTNET_STARTUP_HOOKS"] = "",
+        ["DOTNET_ADDITIONAL_DEPS"] = "",
+        ["DOTNET_SHARED_STORE"] = "",
+        ["DOTNET_ROOT"] = "/usr/share/dotnet",
+        ["DOTNET_EnableDiagnostics"] = "0",
+        ["COREHOST_TRACE"] = "0",
+        ["DOTNET_TieredPGO"] = "0",
+        ["DOTNET_TC_QuickJitForLoops"] = "1",
+    };
+
+    public static IReadOnlyList<string> Command(params string[] arguments) =>
+        [DotnetHost, $"{SandboxLayout.ProbeMount}/{ProbeVolume.FileName}", .. arguments];
+
+    public static async Task<(ProbeReport? Report, string Failure)> RunAsync(SandboxContainer container, ProbeRequest request, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(45));
+        ExecResult result;
+        try
+        {
+            result = await container.RunAsync(Command("probe", JsonSerializer.Serialize(request, ProbeJson.Default.ProbeRequest)),
+                HardenedEnvironment, SandboxLayout.ProbeMount, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, "the probe did not finish within 45 s");
+        }
+
+        if (result.ExitCode != 0)
+        {
+            var why = result.ExitCode == 127 ? "the image has no .NET runtime at " + DotnetHost : $"exit code {result.ExitCode}";
+            return (null, $"{why}: {SafeText.Escape(result.StdErr.Trim(), 500)}");
+        }
+
+        try
+        {
+            return (JsonSerializer.Deserialize(result.StdOut, ProbeJson.Default.ProbeReport), "");
+        }
+        catch (JsonException e)
+        {
+            return (null, $"the probe's report is not valid JSON: {e.Message}");
+        }
+    }
+}

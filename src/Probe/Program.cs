@@ -1,0 +1,35 @@
+using System.Text.Json;
+using SandboxBuild.Probing;
+
+// The in-sandbox agent. `probe <request-json>` prints a ProbeReport; `stage` copies the read-only source into
+// the writable workspace. Exit codes: 0 done, 2 usage, 3 failed. Anything else (127, a signal) means it did
+// not run, which the host side treats as a failure.
+try
+{
+    return args switch
+    {
+        ["probe", var json] => RunProbe(json),
+        ["stage", .. var rest] => Stager.Run(rest),
+        ["clear", var folder] => Stager.Clear(folder),
+        _ => Usage(),
+    };
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"sandboxbuild-probe: {e.GetType().Name}: {e.Message}");
+    return 3;
+}
+
+static int RunProbe(string json)
+{
+    var request = JsonSerializer.Deserialize(json, ProbeJson.Default.ProbeRequest) ?? new ProbeRequest();
+    var report = Probe.Run(request);
+    Console.Out.Write(JsonSerializer.Serialize(report, ProbeJson.Default.ProbeReport));
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--map FROM=TO ...] | clear DIR");
+    return 2;
+}

@@ -1,0 +1,166 @@
+namespace SandboxBuild.Probing;
+
+/// <summary>
+/// Copies the read-only source into the writable workspace the build runs in. Build outputs of the host
+/// (bin/, and obj/ except restore results) are not copied: the sandbox builds from source. Restore results
+/// name the host's package folders; they are rewritten to where those folders are mounted inside.
+/// A second run only copies what changed and removes what was deleted, so a warm sandbox builds incrementally.
+/// </summary>
+internal static class Stager
+{
+    private static readonly string[] RestoreOutputs = ["project.assets.json", "project.nuget.cache", ".nuget.g.props", ".nuget.g.targets", ".nuget.dgspec.json"];
+
+    public static int Run(string[] args)
+    {
+        string? from = null, to = null;
+        var maps = new List<(string From, string To)>();
+        var excludes = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--from": from = args[i + 1]; break;
+                case "--to": to = args[i + 1]; break;
+                case "--exclude": excludes.Add(args[i + 1].Trim('/')); break;
+                case "--map" when args[i + 1].Split('=', 2) is [var f, var t]: maps.Add((f, t)); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}'");
+            }
+        }
+
+        if (from is null || to is null)
+        {
+            throw new ArgumentException("--from and --to are required");
+        }
+
+        var stats = new Stats();
+        Sync(from, to, "", maps, excludes, stats);
+        Console.Out.WriteLine($"staged {stats.Copied} changed of {stats.Seen} files, removed {stats.Removed}");
+        return 0;
+    }
+
+    /// <summary>Empties a folder (the output, between two commands of a warm sandbox) without following links.</summary>
+    public static int Clear(string folder)
+    {
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+        {
+            DeleteAny(entry.FullName);
+        }
+
+        return 0;
+    }
+
+    private sealed class Stats
+    {
+        public int Seen { get; set; }
+
+        public int Copied { get; set; }
+
+        public int Removed { get; set; }
+    }
+
+    private static void Sync(string sourceRoot, string targetRoot, string relative, List<(string From, string To)> maps, HashSet<string> excludes, Stats stats)
+    {
+        var source = Path.Combine(sourceRoot, relative);
+        var target = Path.Combine(targetRoot, relative);
+        Directory.CreateDirectory(target);
+        var inObj = Path.GetFileName(relative) == "obj";
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var entry in new DirectoryInfo(source).EnumerateFileSystemInfos())
+        {
+            var childRelative = Path.Combine(relative, entry.Name);
+            if (excludes.Contains(childRelative) || (entry.Name == "bin" && entry is DirectoryInfo))
+            {
+                continue;
+            }
+
+            if (inObj && !(entry is FileInfo && RestoreOutputs.Any(r => entry.Name.EndsWith(r, StringComparison.Ordinal))))
+            {
+                continue;
+            }
+
+            kept.Add(entry.Name);
+            var destination = Path.Combine(target, entry.Name);
+            if (entry.LinkTarget is { } link)
+            {
+                // Links stay links inside the sandbox; they are never followed here.
+                stats.Seen++;
+                if (new FileInfo(destination).LinkTarget != link)
+                {
+                    DeleteAny(destination);
+                    File.CreateSymbolicLink(destination, link);
+                    stats.Copied++;
+                }
+            }
+            else if (entry is DirectoryInfo)
+            {
+                Sync(sourceRoot, targetRoot, childRelative, maps, excludes, stats);
+            }
+            else if (entry is FileInfo file)
+            {
+                stats.Seen++;
+                if (CopyIfChanged(file, destination, inObj ? maps : null))
+                {
+                    stats.Copied++;
+                }
+            }
+        }
+
+        // What the source no longer has goes, except the build's own outputs.
+        foreach (var existing in new DirectoryInfo(target).EnumerateFileSystemInfos())
+        {
+            if (!kept.Contains(existing.Name) && !(existing.Name is "bin" or "obj" && existing is DirectoryInfo) && !inObj)
+            {
+                DeleteAny(existing.FullName);
+                stats.Removed++;
+            }
+        }
+    }
+
+    private static bool CopyIfChanged(FileInfo file, string destination, List<(string From, string To)>? maps)
+    {
+        var current = new FileInfo(destination);
+        if (current.Exists && current.LinkTarget is null && current.Length == file.Length && current.LastWriteTimeUtc == file.LastWriteTimeUtc && maps is null)
+        {
+            return false;
+        }
+
+        if (maps is { Count: > 0 })
+        {
+            var text = File.ReadAllText(file.FullName);
+            foreach (var (from, to) in maps)
+            {
+                text = text.Replace(from, to, StringComparison.Ordinal);
+            }
+
+            if (current.Exists && File.ReadAllText(destination) == text)
+            {
+                return false;
+            }
+
+            File.WriteAllText(destination, text);
+        }
+        else
+        {
+            DeleteAny(destination);
+            File.Copy(file.FullName, destination);
+        }
+
+        File.SetUnixFileMode(destination, file.UnixFileMode & ~(UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit) | UnixFileMode.UserWrite);
+        File.SetLastWriteTimeUtc(destination, file.LastWriteTimeUtc);
+        return true;
+    }
+
+    private static void DeleteAny(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null || info.Exists)
+        {
+            info.Delete();
+        }
+        else if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+}

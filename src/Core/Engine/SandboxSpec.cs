@@ -24,7 +24,8 @@ public static class SandboxSpec
         {
             Image = policy.Image,
             User = policy.User,
-            Hostname = "sandbox",
+            // The engine refuses a hostname together with a shared network or UTS namespace.
+            Hostname = policy.Network.StartsWith("container:", StringComparison.Ordinal) || policy.Network == "host" || policy.UtsMode == "host" ? "" : "sandbox",
             Env = SandboxEnvironment.ToList(environment),
             WorkingDir = SandboxPolicy.BuildTarget,
             // The container idles until the host execs into it, and ends by itself after its lifetime even if

@@ -144,7 +144,9 @@ public static class BaselineDiff
 
     private static bool Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
-    private static double Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : 0;
+    // A JsonValue built from a long does not convert to double through TryGetValue; its JSON text always parses.
+    private static double Number(JsonNode? node) =>
+        node is JsonValue v && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0;
 
     private static List<string> Items(JsonNode? node) => node is JsonArray array ? array.Select(i => i?.ToString() ?? "").ToList() : [];
 

@@ -24,7 +24,8 @@ public static class Gate
     };
 
     public static async Task<ValidationReport> JudgeRunningAsync(
-        EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, CancellationToken cancellationToken)
+        EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, CancellationToken cancellationToken,
+        System.Net.IPAddress? listenAddress = null)
     {
         var clock = Stopwatch.StartNew();
         var findings = new List<Finding>();
@@ -54,7 +55,7 @@ public static class Gate
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
 
-        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, cancellationToken);
+        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, listenAddress, cancellationToken);
         findings.AddRange(probeFindings);
 
         return new ValidationReport
@@ -71,13 +72,14 @@ public static class Gate
     }
 
     private static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
-        EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, CancellationToken cancellationToken)
+        EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, System.Net.IPAddress? listenAddress,
+        CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         HostListeners? listeners = null;
         try
         {
-            listeners = await HostListeners.OpenAsync(engine, cancellationToken);
+            listeners = await HostListeners.OpenAsync(engine, listenAddress, cancellationToken);
         }
         catch (SandboxException e)
         {

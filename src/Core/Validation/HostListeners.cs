@@ -35,9 +35,10 @@ public sealed class HostListeners : IAsyncDisposable
 
     public int DnsQueries => Volatile.Read(ref _dnsQueries);
 
-    public static async Task<HostListeners> OpenAsync(EngineConnection engine, CancellationToken cancellationToken)
+    /// <param name="address">Where to listen; by default the engine bridge's gateway (or our own address in a container).</param>
+    public static async Task<HostListeners> OpenAsync(EngineConnection engine, IPAddress? address, CancellationToken cancellationToken)
     {
-        var address = await ResolveAddressAsync(engine, cancellationToken);
+        address ??= await ResolveAddressAsync(engine, cancellationToken);
         try
         {
             var tcp = new TcpListener(address, 0);

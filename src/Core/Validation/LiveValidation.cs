@@ -21,7 +21,8 @@ public static class LiveValidation
         CancellationToken cancellationToken,
         IHostPaths? hostPaths = null,
         Action<CreateContainerParameters>? customize = null,
-        string kind = "validate")
+        string kind = "validate",
+        System.Net.IPAddress? listenAddress = null)
     {
         hostPaths ??= IdentityHostPaths.Instance;
         var runId = SandboxLabels.NewRunId();
@@ -48,7 +49,7 @@ public static class LiveValidation
                 Customize = customize,
             }, cancellationToken);
             log.Detail($"validation sandbox {container.ShortId} started");
-            return await Gate.JudgeRunningAsync(engine, container, policy, layout, host with { RepositoryRoot = hostPaths.ToHost(sourceDirectory) }, cancellationToken);
+            return await Gate.JudgeRunningAsync(engine, container, policy, layout, host with { RepositoryRoot = hostPaths.ToHost(sourceDirectory) }, cancellationToken, listenAddress);
         }
         finally
         {

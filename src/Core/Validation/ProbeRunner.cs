@@ -45,6 +45,10 @@ public static class ProbeRunner
         {
             return (null, "the probe did not finish within 45 s");
         }
+        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException)
+        {
+            return (null, $"the engine could not run the probe: {e.Message}");
+        }
 
         if (result.ExitCode != 0)
         {

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers. On Debian or Ubuntu as root it installs Debian's docker.io (and
+# debootstrap, which `sandboxbuild bake` needs) and starts dockerd; anywhere else it says what to do.
+# Safe to run again: it does nothing when an engine already answers.
+set -euo pipefail
+
+engine_answers() {
+  if command -v docker >/dev/null 2>&1; then
+    timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+  else
+    [ -S /var/run/docker.sock ] && timeout 10 curl -fsS --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1
+  fi
+}
+
+is_debian_like() { [ -r /etc/os-release ] && grep -qiE '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release; }
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "bootstrap-docker: installing ${missing[*]} from Debian's packages ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+start_dockerd() {
+  echo "bootstrap-docker: starting dockerd (log: /var/log/sandboxbuild-dockerd.log) ..."
+  # setsid: the engine must outlive the shell that started it.
+  setsid nohup dockerd >/var/log/sandboxbuild-dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 1 120); do
+    if engine_answers; then
+      echo "bootstrap-docker: the engine answers."
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "bootstrap-docker: dockerd did not answer within 60 s; its log ends with:" >&2
+  tail -n 20 /var/log/sandboxbuild-dockerd.log >&2 || true
+  return 1
+}
+
+if engine_answers; then
+  [ "$(id -u)" -eq 0 ] && is_debian_like && [ ! -x /usr/sbin/debootstrap ] && install_packages
+  exit 0
+fi
+
+if [ -n "${DOCKER_HOST:-}" ]; then
+  echo "bootstrap-docker: DOCKER_HOST=$DOCKER_HOST does not answer. Start that engine, or unset DOCKER_HOST to use a local one." >&2
+  exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ] && is_debian_like; then
+  install_packages
+  start_dockerd
+  exit $?
+fi
+
+cat >&2 <<'HELP'
+bootstrap-docker: no Docker engine answers, and this script can only install one as root on Debian or Ubuntu.
+  - Debian/Ubuntu: sudo build/bootstrap-docker.sh
+  - Other Linux:   install Docker Engine (https://docs.docker.com/engine/install/) and start it
+  - Rootless:      export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock
+HELP
+exit 1

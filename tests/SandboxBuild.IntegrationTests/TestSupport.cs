@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using SandboxBuild.Engine;
+
+namespace SandboxBuild.IntegrationTests;
+
+/// <summary>A folder for one test, removed afterwards.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder(string prefix = "sandboxbuild-it-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
+
+    public string Path { get; }
+
+    public string Write(string relative, string content)
+    {
+        var file = System.IO.Path.Combine(Path, relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, content);
+        return file;
+    }
+
+    /// <summary>A copy of samples/SampleApp without build outputs, so tests never touch the repository's copy.</summary>
+    public static TempFolder SampleCopy()
+    {
+        var folder = new TempFolder("sandboxbuild-sample-");
+        var sample = System.IO.Path.Combine(Repository.Root, "samples", "SampleApp");
+        foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories))
+        {
+            var relative = System.IO.Path.GetRelativePath(sample, file);
+            if (relative.Split('/').Any(p => p is "bin" or "obj" or "sandbox-output" or "TestResults"))
+            {
+                continue;
+            }
+
+            var target = System.IO.Path.Combine(folder.Path, relative);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return folder;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+internal static class Repository
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "SandboxBuild.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string StdOut, string StdErr)
+{
+    public string All => StdOut + StdErr;
+}
+
+/// <summary>Runs the real `sandboxbuild` CLI as a user would, in its own process.</summary>
+internal static class Cli
+{
+    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        start.ArgumentList.Add(EngineFixture.Cli);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["SANDBOXBUILD_PULL"] = "never";
+        start.Environment.Remove("GITHUB_ACTIONS");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}
+
+internal static class Leftovers
+{
+    /// <summary>Containers SandboxBuild made for this source folder that still exist.</summary>
+    public static async Task<int> CountAsync(EngineConnection engine, string source) =>
+        (await Janitor.ListAsync(engine, [$"{SandboxLabels.Repo}={SandboxLabels.RepoId(source)}"], CancellationToken.None)).Count;
+}

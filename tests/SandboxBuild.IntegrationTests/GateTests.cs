@@ -1,6 +1,3 @@
-// Docker's models mark every field nullable; the create request SandboxSpec builds always has them set.
-#pragma warning disable CS8602
-
 using System.Net.Sockets;
 using Docker.DotNet.Models;
 using SandboxBuild.Validation;

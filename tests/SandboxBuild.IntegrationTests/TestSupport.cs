@@ -6,7 +6,12 @@ namespace SandboxBuild.IntegrationTests;
 /// <summary>A folder for one test, removed afterwards.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public TempFolder(string prefix = "sandboxbuild-it-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
+    public TempFolder(string prefix = "sandboxbuild-it-")
+    {
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
+        // Like a checkout: readable by the sandbox's own user (temporary folders start private).
+        File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
+    }
 
     public string Path { get; }
 

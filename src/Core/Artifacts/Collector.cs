@@ -30,6 +30,7 @@ public sealed class Collector
     private readonly List<SecretFinding> _secrets = [];
     private readonly HashSet<string> _caseFolded = new(StringComparer.OrdinalIgnoreCase);
     private readonly byte[] _buffer = new byte[ChunkSize + SecretScanner.Window];
+    private IReadOnlyDictionary<string, int> _floodedFolders = new Dictionary<string, int>();
     private int _notDeclared;
     private long _total;
     private ulong _rootMount;
@@ -60,6 +61,7 @@ public sealed class Collector
         {
             LinuxStat.TryFstat(root, out var rootStat, out _);
             _rootMount = rootStat.MountId;
+            _floodedFolders = FolderCensus.OverLimit(CountFiles(root), _policy.MaxFiles);
             Walk(root, "", publishDirectory, 0);
         }
         finally
@@ -107,6 +109,9 @@ public sealed class Collector
                 case FileKind.Directory when depth >= MaxDepth:
                     Refuse(display, $"nested deeper than {MaxDepth} folders", Codes.ArtifactLimit);
                     break;
+                case FileKind.Directory when _floodedFolders.TryGetValue(path, out var count):
+                    Refuse(display, $"a folder of {count} files: the output holds more than the limit of {_policy.MaxFiles} files, and this folder is the largest part of it", Codes.ArtifactLimit);
+                    break;
                 case FileKind.Directory:
                     var child = NativeFiles.OpenDirectoryAt(directory, rawName);
                     if (child < 0)
@@ -133,6 +138,55 @@ public sealed class Collector
                     break;
             }
         }
+    }
+
+    /// <summary>How many publishable files each folder holds (recursively), so a flood can be refused as a folder.</summary>
+    private Dictionary<string, int> CountFiles(int root)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal) { [""] = 0 };
+        var pending = new Stack<(int Fd, string Path, int Depth)>([(root, "", 0)]);
+        while (pending.Count > 0)
+        {
+            var (fd, relative, depth) = pending.Pop();
+            try
+            {
+                foreach (var rawName in NativeFiles.ListNames(fd))
+                {
+                    if (!IsAcceptableName(rawName, out var name, out _) || !NativeFiles.TryStatAt(fd, rawName, out var stat))
+                    {
+                        continue;
+                    }
+
+                    var path = Join(relative, name);
+                    if (stat.Kind == FileKind.Regular && (_include is null || _include.Match(path).HasMatches))
+                    {
+                        for (var folder = relative; ; folder = Parent(folder))
+                        {
+                            counts[folder] = counts.GetValueOrDefault(folder) + 1;
+                            if (folder.Length == 0)
+                            {
+                                break;
+                            }
+                        }
+                    }
+                    else if (stat.Kind == FileKind.Directory && stat.MountId == _rootMount && depth < MaxDepth
+                        && NativeFiles.OpenDirectoryAt(fd, rawName) is var child and >= 0)
+                    {
+                        counts.TryAdd(path, 0);
+                        pending.Push((child, path, depth + 1));
+                    }
+                }
+            }
+            finally
+            {
+                if (fd != root)
+                {
+                    NativeFiles.close(fd);
+                }
+            }
+        }
+
+        return counts;
     }
 
     private void CollectFile(int directory, byte[] rawName, string path, string display, FileStat stat, string publishRoot)
@@ -309,6 +363,8 @@ public sealed class Collector
             : "";
         return why.Length == 0;
     }
+
+    private static string Parent(string path) => path.LastIndexOf('/') is var slash and >= 0 ? path[..slash] : "";
 
     private static string Join(string relative, string name) => relative.Length == 0 ? name : $"{relative}/{name}";
 

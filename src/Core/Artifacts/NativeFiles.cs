@@ -40,6 +40,8 @@ internal static unsafe partial class NativeFiles
 
         try
         {
+            // A duplicated descriptor shares its position with the original: start from the top every time.
+            rewinddir(stream);
             while (readdir(stream) is var entry && entry != 0)
             {
                 // struct dirent64 on Linux: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
@@ -94,6 +96,9 @@ internal static unsafe partial class NativeFiles
 
     [LibraryImport("libc")]
     private static partial int closedir(nint dirp);
+
+    [LibraryImport("libc")]
+    private static partial void rewinddir(nint dirp);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint readlinkat(int dirfd, byte[] pathname, byte* buf, nint bufsiz);

@@ -159,6 +159,8 @@ public static class Codes
         "Choose an empty output folder, or delete it; SandboxBuild replaces only folders it created.");
     public static readonly SandboxCode Killed = new("SBX3009", "The sandbox was stopped", Severity.Error,
         "It was stopped by `sandboxbuild stop` or the engine.");
+    public static readonly SandboxCode SourceUnreadable = new("SBX3010", "The sandbox user cannot read the source", Severity.Error,
+        "Make the folder readable (`chmod -R o+rX <folder>`), or set `user:` in sandbox.yml to the folder owner's uid:gid.");
     public static readonly SandboxCode ArtifactSymlink = new("SBX3101", "A link in the output was refused", Severity.Warning,
         "Write real files to the output folder; links are never followed out of it.");
     public static readonly SandboxCode ArtifactSpecialFile = new("SBX3102", "A special file in the output was refused", Severity.Warning,

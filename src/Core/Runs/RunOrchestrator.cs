@@ -42,6 +42,7 @@ public sealed class RunOrchestrator(ISandboxLog log)
             return new RunResult { RunId = runId, Outcome = RunOutcome.GateFailed, ExitCode = ExitCodes.GateFailed, Policy = policy, Validation = staticReport, Duration = clock.Elapsed };
         }
 
+        SourceAccess.EnsureReadable(source, policy);
         PublishFolder.Prepare(publish);
         using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
         await Janitor.SweepAsync(engine, log, cancellationToken);

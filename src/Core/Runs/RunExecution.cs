@@ -42,7 +42,8 @@ internal sealed class RunExecution(
             Kind = "run",
             RunId = runId,
             RepositoryPath = source,
-            Lifetime = policy.Timeout,
+            // Outlives the deadline: the host's kill, not the container's own end, must be what stops a run.
+            Lifetime = policy.Timeout + TimeSpan.FromMinutes(2),
             Agent = request.Agent,
             HostPaths = request.HostPaths,
         }, cancellationToken);

@@ -16,5 +16,7 @@ if [ ! -f "$cli" ] || [ -n "$(find "$root/src" -newer "$cli" \( -name '*.cs' -o 
   dotnet build "$root/src/Action/SandboxBuild.Action.csproj" -c Release -o "$root/artifacts/cli" -nologo -v quiet -clp:ErrorsOnly >&2
 fi
 
+# samples/SampleApp consumes the package built from this repository, from a local feed.
+"$root/build/pack.sh"
 dotnet "$cli" bake --if-missing >&2
 exec dotnet "$cli" "$@"

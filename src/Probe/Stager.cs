@@ -130,7 +130,8 @@ internal static class Stager
             var text = File.ReadAllText(file.FullName);
             foreach (var (from, to) in maps)
             {
-                text = text.Replace(from, to, StringComparison.Ordinal);
+                // The folder as a whole path component only: "/pkgs" maps in "/pkgs/x" and "/pkgs", not in "/pkgs2".
+                text = System.Text.RegularExpressions.Regex.Replace(text, System.Text.RegularExpressions.Regex.Escape(from) + "(?=[/\"'<;]|$)", to.Replace("$", "$$", StringComparison.Ordinal));
             }
 
             if (current.Exists && File.ReadAllText(destination) == text)

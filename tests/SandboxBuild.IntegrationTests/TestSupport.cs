@@ -41,6 +41,9 @@ internal sealed class TempFolder : IDisposable
             File.Copy(file, target);
         }
 
+        // The sample's local feed (the package build/pack.sh made) is relative to the repository.
+        var config = System.IO.Path.Combine(folder.Path, "NuGet.Config");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("../../artifacts/", System.IO.Path.Combine(Repository.Root, "artifacts") + "/", StringComparison.Ordinal));
         return folder;
     }
 

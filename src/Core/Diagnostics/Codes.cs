@@ -161,6 +161,8 @@ public static class Codes
         "It was stopped by `sandboxbuild stop` or the engine.");
     public static readonly SandboxCode SourceUnreadable = new("SBX3010", "The sandbox user cannot read the source", Severity.Error,
         "Make the folder readable (`chmod -R o+rX <folder>`), or set `user:` in sandbox.yml to the folder owner's uid:gid.");
+    public static readonly SandboxCode TestFailed = new("SBX3011", "A test failed inside the sandbox", Severity.Error,
+        "Read the test's message; run it with SandboxSkip=true (or `dotnet test` outside) to debug natively.");
     public static readonly SandboxCode ArtifactSymlink = new("SBX3101", "A link in the output was refused", Severity.Warning,
         "Write real files to the output folder; links are never followed out of it.");
     public static readonly SandboxCode ArtifactSpecialFile = new("SBX3102", "A special file in the output was refused", Severity.Warning,

@@ -24,8 +24,11 @@ public static class SandboxSpec
         {
             Image = policy.Image,
             User = policy.User,
-            // The engine refuses a hostname together with a shared network or UTS namespace.
-            Hostname = policy.Network.StartsWith("container:", StringComparison.Ordinal) || policy.Network == "host" || policy.UtsMode == "host" ? "" : "sandbox",
+            // The engine refuses a hostname together with a shared network or UTS namespace. Unique per run, so
+            // parallel sandboxes never write same-named results (TRX files are named after the machine).
+            Hostname = policy.Network.StartsWith("container:", StringComparison.Ordinal) || policy.Network == "host" || policy.UtsMode == "host"
+                ? ""
+                : $"sandbox-{labels[SandboxLabels.Run][^8..]}",
             Env = SandboxEnvironment.ToList(environment),
             WorkingDir = SandboxPolicy.BuildTarget,
             // The container idles until the host execs into it, and ends by itself after its lifetime even if

@@ -61,7 +61,8 @@ internal static class RunSummary
                 log.Error(Codes.Killed, "The run was cancelled and its sandbox killed; the output written so far was collected.");
                 break;
             case RunOutcome.CommandFailed:
-                log.Error(Codes.CommandFailed, $"The command exited with {result.CommandExitCode}.");
+                var failedTests = result.PublishDirectory is null ? 0 : TestResultsReport.ReportFailures(PublishFolder.Files(result.PublishDirectory), log);
+                log.Error(Codes.CommandFailed, $"The command exited with {result.CommandExitCode}{(failedTests > 0 ? $" ({failedTests} failed tests)" : "")}.");
                 break;
         }
 

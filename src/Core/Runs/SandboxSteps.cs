@@ -37,7 +37,7 @@ internal static class SandboxSteps
         var arguments = new List<string> { "stage", "--from", policy.SourceTarget, "--to", SandboxPolicy.BuildTarget };
         foreach (var (folder, index) in layout.PackageFolders.Select((f, i) => (f, i)))
         {
-            arguments.AddRange(["--map", $"{folder.TrimEnd('/')}/={SandboxLayout.PackageTarget(index)}/"]);
+            arguments.AddRange(["--map", $"{folder.TrimEnd('/')}={SandboxLayout.PackageTarget(index)}"]);
         }
 
         var publish = Path.GetFullPath(publishDirectory ?? policy.OutputPath, source);

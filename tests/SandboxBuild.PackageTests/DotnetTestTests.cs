@@ -1,0 +1,189 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Xml.Linq;
+
+namespace SandboxBuild.PackageTests;
+
+/// <summary>One PackageReference, and `dotnet test` runs sandboxed: tried exactly as a user would.</summary>
+public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+{
+    private static void AddTest(string workspace, string project, string className, string body) =>
+        File.WriteAllText(Path.Combine(workspace, project, $"{className}.cs"), $$"""
+            namespace {{project.Replace('.', '_')}}Extra;
+
+            public class {{className}}
+            {
+            {{body}}
+            }
+            """);
+
+    [Fact]
+    public async Task Passing_tests_pass_in_the_sandbox_in_release_and_the_trx_comes_back_to_the_results_directory()
+    {
+        var workspace = fixture.NewWorkspace();
+        var results = Path.Combine(workspace, "results");
+
+        var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test", "App.Tests", "-c", "Release", "--logger", "trx", "--results-directory", results);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Security gate PASSED", output, StringComparison.Ordinal);
+        Assert.Contains("Passed!", output, StringComparison.Ordinal);
+        Assert.Contains("-c Release", output, StringComparison.Ordinal);
+        var trx = Assert.Single(Directory.GetFiles(results, "*.trx", SearchOption.AllDirectories));
+        Assert.Contains("testName=\"App.Tests.CalculatorTests.Adds\"", File.ReadAllText(trx), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(workspace, "App.Tests", "bin", "Release")), "the host built the tests; the sandbox should have");
+    }
+
+    [Fact]
+    public async Task A_failing_test_fails_the_command_with_its_name_in_an_msbuild_error()
+    {
+        var workspace = fixture.NewWorkspace();
+        AddTest(workspace, "App.Tests", "FailingTests", "    [Fact]\n    public void Two_plus_two_is_five() => Assert.Equal(5, App.Calculator.Add(2, 2));");
+
+        var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error SBX3011: Test failed: App_TestsExtra.FailingTests.Two_plus_two_is_five", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_test_that_connects_to_the_host_fails_sandboxed_and_passes_with_SandboxSkip()
+    {
+        var workspace = fixture.NewWorkspace();
+        var gateway = GatewayAddress();
+        using var listener = new TcpListener(gateway, 0);
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+            }
+        });
+        AddTest(workspace, "App.Tests", "NetworkTests",
+            $"    [Fact]\n    public void Reaches_the_host()\n    {{\n        using var client = new System.Net.Sockets.TcpClient();\n        client.Connect(\"{gateway}\", {((IPEndPoint)listener.LocalEndpoint).Port});\n    }}");
+
+        var sandboxed = await fixture.DotnetAsync(workspace, null, "test");
+        var native = await fixture.DotnetAsync(workspace, null, "test", "-p:SandboxSkip=true");
+
+        Assert.NotEqual(0, sandboxed.ExitCode);
+        Assert.Contains("Reaches_the_host", sandboxed.Output, StringComparison.Ordinal);
+        Assert.Contains("Network is unreachable", sandboxed.Output, StringComparison.Ordinal);
+        Assert.True(native.ExitCode == 0, native.Output);
+        Assert.DoesNotContain("Security gate", native.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_test_that_reads_a_host_secret_sees_nothing_in_the_sandbox()
+    {
+        var workspace = fixture.NewWorkspace();
+        AddTest(workspace, "App.Tests", "SecretTests",
+            "    [Fact]\n    public void Sees_no_secret() => Assert.Null(System.Environment.GetEnvironmentVariable(\"AWS_SECRET_ACCESS_KEY\"));");
+        var secret = new Dictionary<string, string?> { ["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYHOSTSECRET" };
+
+        var sandboxed = await fixture.DotnetAsync(workspace, secret, "test");
+        var native = await fixture.DotnetAsync(workspace, secret, "test", "-p:SandboxSkip=true");
+
+        Assert.True(sandboxed.ExitCode == 0, sandboxed.Output);
+        Assert.NotEqual(0, native.ExitCode); // the same test does see it on the host: it can fail
+    }
+
+    [Fact]
+    public async Task A_policy_weakened_against_the_committed_baseline_stops_the_run_with_its_code()
+    {
+        var workspace = fixture.NewWorkspace();
+        var baseline = Path.Combine(workspace, "sandbox.baseline.json");
+        var written = await fixture.DotnetAsync(workspace, null, "msbuild", "App.Tests", "-restore", "-t:SandboxValidate", $"-p:SandboxWriteBaseline={baseline}", "-p:SandboxSourceRoot=" + workspace);
+        Assert.True(written.ExitCode == 0, written.Output);
+        File.WriteAllText(Path.Combine(workspace, "sandbox.yml"), "memory: 8g\n");
+
+        var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test", $"-p:SandboxBaseline={baseline}");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error SBX2801", output, StringComparison.Ordinal);
+        Assert.Contains("memory: 4294967296 -> 8589934592", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Passed!", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_solution_with_two_test_projects_and_a_filter_runs_both_filtered()
+    {
+        var workspace = fixture.NewWorkspace();
+        var second = Path.Combine(workspace, "App.MoreTests");
+        Directory.CreateDirectory(second);
+        File.Copy(Path.Combine(workspace, "App.Tests", "App.Tests.csproj"), Path.Combine(second, "App.MoreTests.csproj"));
+        File.WriteAllText(Path.Combine(second, "MoreTests.cs"),
+            "namespace App.MoreTests;\n\npublic class MoreTests\n{\n    [Fact]\n    public void Fast_one() => Assert.Equal(4, App.Calculator.Add(2, 2));\n\n    [Fact]\n    public void Slow_one() => Assert.Fail(\"filtered out, must not run\");\n}\n");
+        AddTest(workspace, "App.Tests", "Filtered", "    [Fact]\n    public void Slow_two() => Assert.Fail(\"filtered out, must not run\");");
+        var added = await fixture.DotnetAsync(workspace, null, "sln", "add", "App.MoreTests/App.MoreTests.csproj");
+        Assert.True(added.ExitCode == 0, added.Output);
+        var results = Path.Combine(workspace, "results");
+
+        var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test", "App.sln", "--filter", "FullyQualifiedName!~Slow", "--results-directory", results);
+
+        Assert.True(exitCode == 0, output);
+        var trx = Directory.GetFiles(results, "*.trx", SearchOption.AllDirectories).Select(File.ReadAllText).ToArray();
+        Assert.Equal(2, trx.Length);
+        Assert.Contains(trx, t => t.Contains("App.Tests.CalculatorTests.Adds", StringComparison.Ordinal));
+        Assert.Contains(trx, t => t.Contains("App.MoreTests.MoreTests.Fast_one", StringComparison.Ordinal));
+        Assert.DoesNotContain(trx, t => t.Contains("Slow_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_package_holds_exactly_these_files_and_depends_on_nothing()
+    {
+        using var zip = ZipFile.OpenRead(fixture.Prepared.Package);
+        var files = zip.Entries.Select(e => e.FullName)
+            .Where(n => !n.StartsWith("_rels/", StringComparison.Ordinal) && !n.StartsWith("package/", StringComparison.Ordinal) && n != "[Content_Types].xml")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(
+        [
+            "README.md",
+            "SandboxBuild.nuspec",
+            "build/SandboxBuild.VSTest.targets",
+            "build/SandboxBuild.VSTestOverride.targets",
+            "build/SandboxBuild.props",
+            "build/SandboxBuild.targets",
+            "buildMultiTargeting/SandboxBuild.props",
+            "buildMultiTargeting/SandboxBuild.targets",
+            "tasks/net10.0/SandboxBuild.Tasks.dll",
+            "tools/sandboxbuild/Docker.DotNet.Handler.Abstractions.dll",
+            "tools/sandboxbuild/Docker.DotNet.LegacyHttp.dll",
+            "tools/sandboxbuild/Docker.DotNet.NPipe.dll",
+            "tools/sandboxbuild/Docker.DotNet.NativeHttp.dll",
+            "tools/sandboxbuild/Docker.DotNet.Unix.dll",
+            "tools/sandboxbuild/Docker.DotNet.dll",
+            "tools/sandboxbuild/Microsoft.Extensions.DependencyInjection.Abstractions.dll",
+            "tools/sandboxbuild/Microsoft.Extensions.FileSystemGlobbing.dll",
+            "tools/sandboxbuild/Microsoft.Extensions.Logging.Abstractions.dll",
+            "tools/sandboxbuild/Microsoft.Net.Http.Client.dll",
+            "tools/sandboxbuild/SandboxBuild.Core.dll",
+            "tools/sandboxbuild/System.CommandLine.dll",
+            "tools/sandboxbuild/YamlDotNet.dll",
+            "tools/sandboxbuild/probe/sandboxbuild-probe.dll",
+            "tools/sandboxbuild/probe/sandboxbuild-probe.runtimeconfig.json",
+            "tools/sandboxbuild/sandboxbuild.deps.json",
+            "tools/sandboxbuild/sandboxbuild.dll",
+            "tools/sandboxbuild/sandboxbuild.runtimeconfig.json",
+        ], files);
+
+        using var nuspec = zip.GetEntry("SandboxBuild.nuspec")!.Open();
+        var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.Equal("true", metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value);
+        Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+    }
+
+    private static IPAddress GatewayAddress()
+    {
+        // The engine's bridge gateway: an address of this machine that a bridged container could reach.
+        var gateway = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.Name == "docker0")
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
+        return gateway ?? throw new InvalidOperationException("No docker0 bridge: this test needs the engine build/test.sh starts.");
+    }
+}

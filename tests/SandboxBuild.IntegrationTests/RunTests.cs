@@ -77,7 +77,7 @@ public sealed class RunTests(EngineFixture fixture) : IClassFixture<EngineFixtur
         Assert.Contains("SBX3001", sandboxed.All, StringComparison.Ordinal);
 
         var output = new List<string>();
-        var native = await ProcessRunner.RunAsync("dotnet", ["test", sample.Path + "/SampleApp.sln", "--filter", "Reaches_the_host_listener"], output.Add, CancellationToken.None);
+        var native = await ProcessRunner.RunAsync("dotnet", ["test", sample.Path + "/SampleApp.sln", "--filter", "Reaches_the_host_listener", "-p:SandboxSkip=true"], output.Add, CancellationToken.None);
         Assert.True(native == 0, string.Join('\n', output));
     }
 

@@ -28,7 +28,7 @@ public static class SandboxSpec
             // parallel sandboxes never write same-named results (TRX files are named after the machine).
             Hostname = policy.Network.StartsWith("container:", StringComparison.Ordinal) || policy.Network == "host" || policy.UtsMode == "host"
                 ? ""
-                : $"sandbox-{labels[SandboxLabels.Run][^8..]}",
+                : $"sandbox-{labels[SandboxLabels.Run][Math.Max(0, labels[SandboxLabels.Run].Length - 8)..]}",
             Env = SandboxEnvironment.ToList(environment),
             WorkingDir = SandboxPolicy.BuildTarget,
             // The container idles until the host execs into it, and ends by itself after its lifetime even if

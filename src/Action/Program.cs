@@ -8,6 +8,7 @@ var root = new RootCommand("SandboxBuild: run builds, tests and AI-generated cod
     DemoCommand.Create(),
     BakeCommand.Create(),
     CollectCommand.Create(),
+    ActionCommand.Create(),
 };
 root.Options.Add(CommandHost.Verbose);
 root.Options.Add(CommandHost.LogFormat);

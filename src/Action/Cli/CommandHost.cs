@@ -60,7 +60,7 @@ internal static class CommandHost
         return format switch
         {
             "msbuild" => new CanonicalLog(Console.Out, verbose),
-            "github" => new GitHubLog(Console.Out, verbose),
+            "github" => new GitHubLog(Console.Out, verbose, Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")),
             _ => ConsoleLog.Standard(verbose),
         };
     }

@@ -49,6 +49,12 @@ internal static class ValidateCommand
             if (!result.GetValue(staticOnly))
             {
                 using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
+                if (result.GetValue(container) is null)
+                {
+                    // The image a run would really use, so a baseline written here matches what runs.
+                    effective = effective with { Image = (await ImageResolver.ResolveAsync(engine, effective, log, cancellationToken)).Reference };
+                }
+
                 var runtime = await JudgeRuntimeAsync(engine, effective, sourceDirectory, host, result.GetValue(container), log, cancellationToken);
                 report = runtime with { Findings = [.. report.Findings, .. runtime.Findings] };
             }
@@ -64,9 +70,8 @@ internal static class ValidateCommand
     {
         if (containerId is null)
         {
-            var image = await ImageResolver.ResolveAsync(engine, policy, log, cancellationToken);
-            log.Info($"Starting a validation sandbox from {image.Reference} ...");
-            return await LiveValidation.ValidatePolicyAsync(engine, policy with { Image = image.Reference }, source, host, log, cancellationToken);
+            log.Info($"Starting a validation sandbox from {policy.Image} ...");
+            return await LiveValidation.ValidatePolicyAsync(engine, policy, source, host, log, cancellationToken);
         }
 
         var attached = SandboxContainer.Attach(engine, containerId);

@@ -11,12 +11,15 @@ public sealed class GitHubLog : ISandboxLog, IDisposable
 {
     private readonly TextWriter _output;
     private readonly bool _verbose;
+    private readonly string? _workspace;
     private string? _fenceToken;
 
-    public GitHubLog(TextWriter output, bool verbose = false)
+    /// <param name="workspace">Annotation paths are made relative to it, as GitHub links them to the repository.</param>
+    public GitHubLog(TextWriter output, bool verbose = false, string? workspace = null)
     {
         _output = output;
         _verbose = verbose;
+        _workspace = workspace?.TrimEnd('/');
     }
 
     public void Info(string message)
@@ -54,7 +57,8 @@ public sealed class GitHubLog : ISandboxLog, IDisposable
         var properties = $"title={EscapeProperty($"{code.Id} {code.Title}")}";
         if (location is not null)
         {
-            properties = $"file={EscapeProperty(location.File)}" + (location.Line > 0 ? $",line={location.Line}" : "") + "," + properties;
+            var file = _workspace is not null && location.File.StartsWith(_workspace + "/", StringComparison.Ordinal) ? location.File[(_workspace.Length + 1)..] : location.File;
+            properties = $"file={EscapeProperty(file)}" + (location.Line > 0 ? $",line={location.Line}" : "") + "," + properties;
         }
 
         _output.WriteLine($"::{kind} {properties}::{EscapeData($"{code.Id}: {message}")}");

@@ -7,7 +7,7 @@ namespace SandboxBuild.Reporting;
 /// <summary>The gate's findings as a plain table: one row per check, failures first.</summary>
 public static class ConsoleReport
 {
-    public static string Table(ValidationReport report, bool includePasses = true)
+    public static string Table(ValidationReport report, bool includePasses = true, bool includeSummary = true)
     {
         var rows = report.Findings
             .Where(f => includePasses || f.Status != CheckStatus.Pass)
@@ -27,8 +27,12 @@ public static class ConsoleReport
             }
         }
 
-        builder.Append(Summary(report));
-        return builder.ToString();
+        if (includeSummary)
+        {
+            builder.Append(Summary(report));
+        }
+
+        return builder.ToString().TrimEnd();
     }
 
     public static string Summary(ValidationReport report)

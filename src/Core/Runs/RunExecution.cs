@@ -61,7 +61,7 @@ internal sealed class RunExecution(
             var runtime = await Gate.JudgeRunningAsync(engine, container, policy, layout, host with { RepositoryRoot = request.HostPaths.ToHost(source) }, deadline.Token);
             validation = runtime with { Findings = [.. staticReport.Findings, .. runtime.Findings] };
             drift = baseline is null ? [] : BaselineDiff.Compare(baseline, policy, validation);
-            if (!SandboxSteps.ReportGate(validation, drift, log))
+            if (!SandboxSteps.ReportGate(validation, drift, log, request.DriftFailsGate))
             {
                 return Outcome(RunOutcome.GateFailed);
             }

@@ -36,6 +36,9 @@ public sealed record RunRequest
     /// <summary>Drift check against a committed baseline, when given.</summary>
     public string? BaselineFile { get; init; }
 
+    /// <summary>When false, a weakening against the baseline is reported as a warning and the run goes on.</summary>
+    public bool DriftFailsGate { get; init; } = true;
+
     /// <summary>A free-form description of where the source came from, for provenance (e.g. owner/repo@sha).</summary>
     public string? SourceDescription { get; init; }
 }

@@ -10,14 +10,18 @@ namespace SandboxBuild.Runs;
 internal static class SandboxSteps
 {
     /// <summary>Logs the gate's verdict and drift; true when the sandbox may be used.</summary>
-    public static bool ReportGate(ValidationReport validation, IReadOnlyList<DriftChange> drift, ISandboxLog log)
+    public static bool ReportGate(ValidationReport validation, IReadOnlyList<DriftChange> drift, ISandboxLog log, bool driftFails = true)
     {
         ConsoleReport.LogFailures(validation, log);
         foreach (var change in drift)
         {
-            if (change.Weaker)
+            if (change.Weaker && driftFails)
             {
                 log.Error(Codes.Drift, $"{change.Describe()}. Fix: {Codes.Drift.Fix}", change.Location);
+            }
+            else if (change.Weaker)
+            {
+                log.Warning(Codes.Drift, $"{change.Describe()} (drift does not fail this run).", change.Location);
             }
             else
             {
@@ -25,9 +29,9 @@ internal static class SandboxSteps
             }
         }
 
-        log.Detail(ConsoleReport.Table(validation));
+        log.Detail(ConsoleReport.Table(validation, includeSummary: false));
         log.Info(ConsoleReport.Summary(validation));
-        return validation.Passed && !drift.Any(d => d.Weaker);
+        return validation.Passed && !(driftFails && drift.Any(d => d.Weaker));
     }
 
     /// <summary>Copies the read-only source into the writable workspace (incrementally), rewriting package paths.</summary>

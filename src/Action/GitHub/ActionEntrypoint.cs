@@ -1,0 +1,80 @@
+using System.CommandLine.Parsing;
+using SandboxBuild.Artifacts;
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+using SandboxBuild.Policy;
+using SandboxBuild.Reporting;
+using SandboxBuild.Runs;
+
+namespace SandboxBuild.Cli.GitHub;
+
+/// <summary>
+/// The GitHub Action: the runner's contract in, a sandboxed run, the runner's contract out. Inputs come from
+/// INPUT_*, outputs go to $GITHUB_OUTPUT, the checks to $GITHUB_STEP_SUMMARY, errors become annotations. The
+/// sandbox is a sibling container started through the runner's Docker socket, so our paths are translated
+/// to the runner's; none of the runner's tokens, none of the step's env and never the socket reach it.
+/// </summary>
+internal static class ActionEntrypoint
+{
+    private static readonly string[] RunnerTokens = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_RESULTS_URL", "GITHUB_TOKEN"];
+
+    public static async Task<int> RunAsync(ISandboxLog log, CancellationToken cancellationToken)
+    {
+        var inputs = new ActionInputs(Environment.GetEnvironmentVariable);
+        var workspace = Environment.GetEnvironmentVariable("GITHUB_WORKSPACE") is { Length: > 0 } w ? Path.GetFullPath(w)
+            : throw new SandboxException(Codes.ActionEnvironment, "GITHUB_WORKSPACE is not set: this is not a GitHub Actions step.");
+        var output = InWorkspace(workspace, inputs.Output, "output");
+        var sarif = InWorkspace(workspace, inputs.Sarif, "sarif");
+        InWorkspace(workspace, inputs.WorkingDirectory, "working-directory");
+
+        using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
+        var request = new RunRequest
+        {
+            SourceDirectory = workspace,
+            WorkingDirectory = inputs.WorkingDirectory,
+            PolicyFile = inputs.Policy is { } policy ? InWorkspace(workspace, policy, "policy") : null,
+            Overrides = new PolicyOverrides { Image = inputs.Image, Timeout = inputs.Timeout },
+            Command = CommandLineParser.SplitCommandLine(inputs.Command).ToArray(),
+            PublishDirectory = output,
+            HostPaths = await OwnContainer.HostPathsAsync(engine, cancellationToken),
+            Canaries = RunnerTokens.Select(Environment.GetEnvironmentVariable).OfType<string>().ToArray(),
+            BaselineFile = inputs.Baseline is { } baseline ? InWorkspace(workspace, baseline, "baseline") : null,
+            DriftFailsGate = inputs.FailOnDrift,
+            SourceDescription = $"{Environment.GetEnvironmentVariable("GITHUB_REPOSITORY")}@{Environment.GetEnvironmentVariable("GITHUB_SHA")}",
+        };
+        var result = await new RunOrchestrator(log).RunAsync(request, cancellationToken);
+
+        if (result.Validation is { } validation)
+        {
+            File.WriteAllText(sarif, SarifReport.Write(validation, result.Drift, workspace,
+                result.Policy?.Origin.File ?? Path.Combine(workspace, PolicyLoader.DefaultFileName)));
+            GitHubFiles.AppendSummary(GitHubSummary.Write(validation, result.Drift, result.Collection, result.CommandExitCode));
+        }
+
+        var gatePassed = result.Validation?.Passed == true && !(inputs.FailOnDrift && result.Drift.Any(d => d.Weaker));
+        ActionOutputs.Write(new Dictionary<string, string>
+        {
+            ["gate-result"] = gatePassed ? "passed" : "failed",
+            ["exit-code"] = result.CommandExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            ["artifacts-path"] = Relative(workspace, PublishFolder.Files(output)),
+            ["manifest-path"] = Relative(workspace, Path.Combine(output, PublishFolder.ManifestFile)),
+            ["provenance-path"] = Relative(workspace, Path.Combine(output, PublishFolder.ProvenanceFile)),
+            ["sarif-path"] = Relative(workspace, sarif),
+        });
+        return result.ExitCode;
+    }
+
+    /// <summary>Paths from inputs stay inside the workspace: the only folder the runner shares with the next steps.</summary>
+    private static string InWorkspace(string workspace, string path, string input)
+    {
+        var full = Path.GetFullPath(path, workspace);
+        if (full != workspace && !full.StartsWith(workspace + "/", StringComparison.Ordinal))
+        {
+            throw new SandboxException(Codes.InvalidInput, $"The input '{input}' ({path}) is outside the workspace.", "Use a path relative to the repository.");
+        }
+
+        return full;
+    }
+
+    private static string Relative(string workspace, string path) => Path.GetRelativePath(workspace, path);
+}

@@ -23,6 +23,9 @@ public sealed class SandboxRun : SandboxToolTask
 
     public string? Agent { get; set; }
 
+    /// <summary>Reuse the repository's long-lived sandbox (build servers and incremental builds stay warm).</summary>
+    public bool Warm { get; set; }
+
     /// <summary>
     /// The project the command is for. When <see cref="SandboxToolTask.Source"/> is empty, the source root is
     /// found from here (the nearest folder holding .git, else a solution file, else global.json), and the
@@ -60,6 +63,11 @@ public sealed class SandboxRun : SandboxToolTask
         if (NoRestore)
         {
             builder.AppendSwitch("--no-restore");
+        }
+
+        if (Warm)
+        {
+            builder.AppendSwitch("--warm");
         }
     }
 

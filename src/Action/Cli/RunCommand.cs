@@ -16,11 +16,12 @@ internal static class RunCommand
         var workdir = new Option<string?>("--workdir") { Description = "Folder inside the source the command runs in (relative)." };
         var baseline = new Option<string?>("--baseline") { Description = "Fail the run when the sandbox is weaker than this committed baseline." };
         var noRestore = new Option<bool>("--no-restore") { Description = "Do not restore on the host first." };
+        var warm = new Option<bool>("--warm") { Description = "Reuse (or start) this repository's long-lived sandbox: build servers and incremental builds stay warm. Proven again before every use." };
         var command = new Argument<string[]>("command") { Description = "The command to run inside (after --). Default: dotnet test.", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command (default: dotnet test) in a fresh no-network sandbox, behind the security gate, and publish its verified output.")
         {
-            source, policy, output, workdir, baseline, noRestore, agent, command,
+            source, policy, output, workdir, baseline, noRestore, warm, agent, command,
         };
         limits.AddTo(run);
         CommandHost.SetAction(run, async (result, log, cancellationToken) =>
@@ -34,6 +35,7 @@ internal static class RunCommand
                 WorkingDirectory = result.GetValue(workdir) ?? ".",
                 PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
                 SkipRestore = result.GetValue(noRestore),
+                Warm = result.GetValue(warm),
                 Agent = result.GetValue(agent) ?? "default",
                 BaselineFile = result.GetValue(baseline),
             }, cancellationToken);

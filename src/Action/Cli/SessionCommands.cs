@@ -18,7 +18,7 @@ internal static class SessionCommands
         var policy = SharedOptions.Policy();
         var agent = SharedOptions.Agent();
         var limits = new SharedOptions.Limits();
-        var idle = new Option<string>("--idle-timeout") { Description = "The sandbox ends by itself after this long.", DefaultValueFactory = _ => "2h" };
+        var idle = new Option<string>("--idle-timeout") { Description = "The sandbox ends after this long without use.", DefaultValueFactory = _ => "30m" };
         var start = new Command("start", "Start a long-lived sandbox for this repository (validated before use).") { source, policy, agent, idle };
         limits.AddTo(start);
         CommandHost.SetAction(start, async (result, log, cancellationToken) =>
@@ -32,7 +32,7 @@ internal static class SessionCommands
 
             using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
             await Janitor.SweepAsync(engine, log, cancellationToken);
-            var session = await new SessionManager(engine, log).StartAsync(folder, effective, result.GetValue(agent) ?? "default", lifetime, cancellationToken);
+            var session = await new SessionManager(engine, log).StartAsync(folder, effective, result.GetValue(agent) ?? "default", lifetime, prove: true, cancellationToken);
             Console.Out.WriteLine(session.ContainerId[..12]);
             return 0;
         });
@@ -57,7 +57,7 @@ internal static class SessionCommands
                 Agent = result.GetValue(agent) ?? "default",
                 Command = result.GetValue(command) ?? [],
                 PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
-            }, cancellationToken);
+            }, autoStart: false, cancellationToken);
             return outcome.ExitCode;
         });
         return exec;

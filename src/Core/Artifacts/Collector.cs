@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Win32.SafeHandles;
 using SandboxBuild.Diagnostics;
@@ -17,7 +17,6 @@ namespace SandboxBuild.Artifacts;
 /// </summary>
 public sealed class Collector
 {
-    private const int ChunkSize = 4 << 20;
     private const int MaxDepth = 64;
     private const int MaxLoggedRefusals = 50;
 
@@ -29,7 +28,9 @@ public sealed class Collector
     private readonly List<Refusal> _refused = [];
     private readonly List<SecretFinding> _secrets = [];
     private readonly HashSet<string> _caseFolded = new(StringComparer.OrdinalIgnoreCase);
-    private readonly byte[] _buffer = new byte[ChunkSize + SecretScanner.Window];
+    private readonly Lock _gate = new();
+    private Channel<CopyJob>? _jobs;
+    private int _reservedFiles;
     private IReadOnlyDictionary<string, int> _floodedFolders = new Dictionary<string, int>();
     private int _notDeclared;
     private long _total;
@@ -57,6 +58,9 @@ public sealed class Collector
             throw new SandboxException(Codes.ArtifactUnreadable, $"The output folder cannot be opened: {NativeFiles.LastError()}.");
         }
 
+        // The walk decides, in order, on one thread; copying (hash, scan, write) runs on every core.
+        _jobs = Channel.CreateBounded<CopyJob>(new BoundedChannelOptions(64) { SingleWriter = true });
+        var workers = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => Task.Run(CopyAllAsync)).ToArray();
         try
         {
             LinuxStat.TryFstat(root, out var rootStat, out _);
@@ -66,7 +70,16 @@ public sealed class Collector
         }
         finally
         {
+            _jobs.Writer.Complete();
             NativeFiles.close(root);
+            try
+            {
+                Task.WaitAll(workers);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
 
         return new CollectionResult
@@ -215,19 +228,19 @@ public sealed class Collector
             return;
         }
 
-        if (_published.Count >= _policy.MaxFiles)
+        if (_reservedFiles >= _policy.MaxFiles)
         {
             Refuse(display, $"over the limit of {_policy.MaxFiles} files", Codes.ArtifactLimit);
             return;
         }
 
-        if (_total + stat.Size > _policy.MaxTotalSize)
+        if (Interlocked.Read(ref _total) + stat.Size > _policy.MaxTotalSize)
         {
             Refuse(display, $"would pass the total limit of {Quantities.FormatBytes(_policy.MaxTotalSize)}", Codes.ArtifactLimit);
             return;
         }
 
-        if (!_caseFolded.Add(path))
+        if (!Locked(() => _caseFolded.Add(path)))
         {
             Refuse(display, "differs only by case from a published file", Codes.ArtifactCaseCollision);
             return;
@@ -236,76 +249,63 @@ public sealed class Collector
         var fd = NativeFiles.OpenFileAt(directory, rawName);
         if (fd < 0)
         {
+            Locked(() => _caseFolded.Remove(path));
             Refuse(display, $"cannot be opened: {NativeFiles.LastError()}", Codes.ArtifactUnreadable);
             return;
         }
 
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
         // What was opened must be what was examined: the same regular file, not something swapped in between.
         if (!LinuxStat.TryFstat(fd, out var opened, out _) || opened.Kind != FileKind.Regular || opened.Inode != stat.Inode
             || opened.MountId != stat.MountId || opened.Links != 1)
         {
+            handle.Dispose();
+            Locked(() => _caseFolded.Remove(path));
             Refuse(display, "changed while it was being collected", Codes.ArtifactSpecialFile);
             return;
         }
 
-        CopyScanned(handle, path, display, stat.Size, publishRoot);
-    }
-
-    private void CopyScanned(SafeFileHandle handle, string path, string display, long size, string publishRoot)
-    {
+        _reservedFiles++;
+        Interlocked.Add(ref _total, stat.Size);
         var target = Path.Combine(publishRoot, path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var partial = target + ".sandboxbuild-partial";
-        var hits = new List<SecretHit>();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var configFile = SecretScanner.IsConfigFile(path);
-        long copied = 0, linesBefore = 1;
-        var carried = 0;
+        _jobs!.Writer.WriteAsync(new CopyJob(handle, path, display, stat.Size, target)).AsTask().GetAwaiter().GetResult();
+    }
 
-        using (var input = new FileStream(handle, FileAccess.Read, bufferSize: 0))
-        using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+    private sealed record CopyJob(SafeFileHandle Handle, string Path, string Display, long Size, string Target);
+
+    private async Task CopyAllAsync()
+    {
+        var copier = new ScannedCopy(_scanner);
+        await foreach (var job in _jobs!.Reader.ReadAllAsync())
         {
-            while (true)
+            using (job.Handle)
             {
-                var read = input.Read(_buffer, carried, ChunkSize);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                copied += read;
-                if (copied > size)
-                {
-                    break; // grew after it was examined: refused below
-                }
-
-                var chunk = _buffer.AsSpan(carried, read);
-                hash.AppendData(chunk);
-                output.Write(chunk);
-                _scanner.Scan(_buffer.AsSpan(0, carried + read), carried, configFile, linesBefore, hits);
-
-                // Keep a tail so a secret cut by the chunk boundary is still seen whole.
-                var keep = Math.Min(SecretScanner.Window, carried + read);
-                var dropped = _buffer.AsSpan(0, carried + read - keep);
-                linesBefore += dropped.Count((byte)'\n');
-                _buffer.AsSpan(carried + read - keep, keep).CopyTo(_buffer);
-                carried = keep;
+                Finish(job, copier.Copy(job.Handle, job.Size, job.Target + ".sandboxbuild-partial", SecretScanner.IsConfigFile(job.Path)));
             }
         }
+    }
 
-        if (copied != size)
+    private void Finish(CopyJob job, CopyOutcome outcome)
+    {
+        var partial = job.Target + ".sandboxbuild-partial";
+        var block = outcome.Hits.Count > 0 && _policy.Secrets == SecretAction.Block;
+        if (outcome.SizeChanged || block)
         {
             File.Delete(partial);
-            Refuse(display, "changed size while it was being collected", Codes.ArtifactSpecialFile);
+            Interlocked.Add(ref _total, -job.Size);
+        }
+
+        if (outcome.SizeChanged)
+        {
+            Refuse(job.Display, "changed size while it was being collected", Codes.ArtifactSpecialFile);
             return;
         }
 
-        var block = hits.Count > 0 && _policy.Secrets == SecretAction.Block;
-        foreach (var hit in hits.DistinctBy(h => (h.Rule, h.Line)))
+        foreach (var hit in outcome.Hits.DistinctBy(h => (h.Rule, h.Line)))
         {
-            _secrets.Add(new SecretFinding(display, hit.Line, hit.Rule, hit.Title, hit.Masked, block));
-            var message = $"{display}:{hit.Line}: {hit.Title} ({hit.Masked}){(block ? "; the file was not published" : "")}.";
+            Locked(() => _secrets.Add(new SecretFinding(job.Display, hit.Line, hit.Rule, hit.Title, hit.Masked, block)));
+            var message = $"{job.Display}:{hit.Line}: {hit.Title} ({hit.Masked}){(block ? "; the file was not published" : "")}.";
             if (block)
             {
                 _log.Error(Codes.SecretInArtifact, message);
@@ -316,28 +316,41 @@ public sealed class Collector
             }
         }
 
-        if (block)
+        if (!block)
         {
-            File.Delete(partial);
-            _caseFolded.Remove(path);
-            return;
+            File.Move(partial, job.Target);
+            Locked(() => _published.Add(new PublishedFile(job.Path, job.Size, outcome.Sha256)));
         }
+    }
 
-        File.Move(partial, target);
-        // Plain modes whatever the sandbox set: no setuid, setgid or world-writable file leaves it.
-        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        _published.Add(new PublishedFile(path, size, Convert.ToHexStringLower(hash.GetHashAndReset())));
-        _total += size;
+    private T Locked<T>(Func<T> action)
+    {
+        lock (_gate)
+        {
+            return action();
+        }
+    }
+
+    private void Locked(Action action)
+    {
+        lock (_gate)
+        {
+            action();
+        }
     }
 
     private void Refuse(string display, string reason, SandboxCode code)
     {
-        _refused.Add(new Refusal(display, reason, code));
-        if (_refused.Count <= MaxLoggedRefusals)
+        var count = Locked(() =>
+        {
+            _refused.Add(new Refusal(display, reason, code));
+            return _refused.Count;
+        });
+        if (count <= MaxLoggedRefusals)
         {
             _log.Warning(code, $"Refused '{display}': {reason}.");
         }
-        else if (_refused.Count == MaxLoggedRefusals + 1)
+        else if (count == MaxLoggedRefusals + 1)
         {
             _log.Warning(code, "More refusals follow; the manifest lists them all.");
         }

@@ -78,7 +78,12 @@ public static class ImageResolver
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{BakedLabel}=true"] = true } },
         }, cancellationToken);
-        var newest = images.Where(i => i.RepoTags?.Any(t => t != "<none>:<none>") == true).OrderByDescending(i => i.Created).FirstOrDefault();
+        // Images built on a baked one (the action's) inherit its label; they say what they are instead.
+        var newest = images
+            .Where(i => i.RepoTags?.Any(t => t != "<none>:<none>") == true)
+            .Where(i => i.Labels?.TryGetValue("dev.sandboxbuild.role", out var role) != true || role == "sandbox")
+            .OrderByDescending(i => i.Created)
+            .FirstOrDefault();
         return newest is null ? null : await InspectAsync(engine, newest.RepoTags.First(t => t != "<none>:<none>"), cancellationToken);
     }
 

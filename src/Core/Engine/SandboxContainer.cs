@@ -103,7 +103,13 @@ public sealed class SandboxContainer : IAsyncDisposable
         stdout.Flush();
         stderr.Flush();
         var inspected = await _engine.Client.Exec.InspectContainerExecAsync(exec.ID, CancellationToken.None);
-        return new ExecResult(inspected.ExitCode ?? -1, stdout.Captured, stderr.Captured, clock.Elapsed);
+        if (inspected.ExitCode is null || inspected.Running)
+        {
+            // The stream ended without the process ending: the sandbox itself was stopped or removed.
+            throw new IOException("The sandbox stopped while the command ran.");
+        }
+
+        return new ExecResult(inspected.ExitCode.Value, stdout.Captured, stderr.Captured, clock.Elapsed);
     }
 
     public async Task KillAsync()
@@ -130,8 +136,9 @@ public sealed class SandboxContainer : IAsyncDisposable
         {
             await _engine.Client.Containers.RemoveContainerAsync(Id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None);
         }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (DockerApiException e) when (e.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
         {
+            // Gone already, or being removed by someone else (`stop --all`): the goal is reached.
         }
     }
 

@@ -3,19 +3,45 @@ using SandboxBuild.Engine;
 
 namespace SandboxBuild.Runs;
 
-/// <summary>Follows a sandbox's stats stream and keeps the peaks, for the audit log and for evidence when a limit is hit.</summary>
+/// <summary>
+/// Follows a sandbox while its command runs: the stats stream for peaks (for the audit log and evidence), the
+/// engine's events for an out-of-memory kill, and the process count, so a fork bomb pinned at the pids limit is
+/// stopped at once instead of at the timeout.
+/// </summary>
 public sealed class ResourceMonitor : IAsyncDisposable
 {
+    /// <summary>How long the process count may sit at its limit before the sandbox is judged a fork bomb.</summary>
+    public static readonly TimeSpan PidsGrace = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _following;
+    private readonly Action? _onPidsExhausted;
     private long _peakMemory;
     private long _peakPids;
     private long _pidsLimit;
+    private int _outOfMemory;
+    private int _pidsExhausted;
+    private DateTimeOffset? _atLimitSince;
 
-    private ResourceMonitor(EngineConnection engine, string containerId)
+    private readonly EngineConnection _engine;
+    private readonly string _containerId;
+
+    private ResourceMonitor(EngineConnection engine, string containerId, Action? onPidsExhausted)
     {
-        _following = engine.Client.Containers.GetContainerStatsAsync(containerId, new ContainerStatsParameters { Stream = true },
+        _engine = engine;
+        _containerId = containerId;
+        _onPidsExhausted = onPidsExhausted;
+        var stats = engine.Client.Containers.GetContainerStatsAsync(containerId, new ContainerStatsParameters { Stream = true },
             new Progress<ContainerStatsResponse>(Record), _stop.Token);
+        var events = engine.Client.System.MonitorEventsAsync(new ContainerEventsParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["container"] = new Dictionary<string, bool> { [containerId] = true },
+                ["event"] = new Dictionary<string, bool> { ["oom"] = true },
+            },
+        }, new Progress<Message>(_ => Interlocked.Exchange(ref _outOfMemory, 1)), _stop.Token);
+        _following = Task.WhenAll(stats, events);
     }
 
     public long PeakMemoryBytes => Interlocked.Read(ref _peakMemory);
@@ -24,10 +50,34 @@ public sealed class ResourceMonitor : IAsyncDisposable
 
     public long PidsLimit => Interlocked.Read(ref _pidsLimit);
 
-    /// <summary>True when the process count reached the limit: the mark a fork bomb leaves.</summary>
-    public bool PidsLimitReached => PidsLimit > 0 && PeakPids >= PidsLimit;
+    /// <summary>The engine reported an out-of-memory kill in the sandbox.</summary>
+    public bool OutOfMemory => Volatile.Read(ref _outOfMemory) == 1;
 
-    public static ResourceMonitor Start(EngineConnection engine, string containerId) => new(engine, containerId);
+    /// <summary>The process count stayed at its limit for <see cref="PidsGrace"/>: the sandbox was stopped for it.</summary>
+    public bool PidsExhausted => Volatile.Read(ref _pidsExhausted) == 1;
+
+    public static ResourceMonitor Start(EngineConnection engine, string containerId, Action? onPidsExhausted = null) => new(engine, containerId, onPidsExhausted);
+
+    /// <summary>
+    /// Takes a last sample (the cgroup's own maximum, which a one-second stream can miss) and waits a moment for
+    /// events the engine may still be delivering: an OOM kill is reported just after it happens.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        try
+        {
+            await _engine.Client.Containers.GetContainerStatsAsync(_containerId, new ContainerStatsParameters { Stream = false, OneShot = true },
+                new Progress<ContainerStatsResponse>(Record), CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+        {
+        }
+
+        for (var i = 0; i < 10 && !OutOfMemory; i++)
+        {
+            await Task.Delay(50);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -47,10 +97,24 @@ public sealed class ResourceMonitor : IAsyncDisposable
     {
         var memory = (long)(stats.MemoryStats?.MaxUsage ?? stats.MemoryStats?.Usage ?? 0);
         Max(ref _peakMemory, memory);
-        Max(ref _peakPids, (long)(stats.PidsStats?.Current ?? 0));
-        if (stats.PidsStats?.Limit is { } limit and > 0 and < long.MaxValue)
+        var current = (long)(stats.PidsStats?.Current ?? 0);
+        Max(ref _peakPids, current);
+        if (stats.PidsStats?.Limit is not { } limit || limit is 0 or > long.MaxValue)
         {
-            Interlocked.Exchange(ref _pidsLimit, (long)limit);
+            return;
+        }
+
+        Interlocked.Exchange(ref _pidsLimit, (long)limit);
+        if (current < (long)limit)
+        {
+            _atLimitSince = null;
+            return;
+        }
+
+        _atLimitSince ??= DateTimeOffset.UtcNow;
+        if (DateTimeOffset.UtcNow - _atLimitSince >= PidsGrace && Interlocked.Exchange(ref _pidsExhausted, 1) == 0)
+        {
+            _onPidsExhausted?.Invoke();
         }
     }
 

@@ -67,18 +67,18 @@ internal sealed class RunExecution(
             }
 
             await SandboxSteps.StageAsync(container, policy, layout, source, request.PublishDirectory, log, deadline.Token);
-            monitor = ResourceMonitor.Start(engine, container.Id);
+            monitor = ResourceMonitor.Start(engine, container.Id, onPidsExhausted: () => _ = container.KillAsync());
             log.Info($"Running: {string.Join(' ', plan.Command)}");
             var result = await container.ExecAsync(plan.Command, null, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log.Output, deadline.Token);
-            var state = (await container.InspectAsync(CancellationToken.None)).State;
-            if (deadline.IsCancellationRequested)
+            await monitor.SettleAsync();
+            if (deadline.IsCancellationRequested && !monitor.PidsExhausted)
             {
                 return TimedOut(cancellationToken);
             }
 
-            var outcome = state?.OOMKilled == true ? RunOutcome.OutOfMemory
+            var outcome = monitor.OutOfMemory ? RunOutcome.OutOfMemory
+                : monitor.PidsExhausted ? RunOutcome.PidsLimit
                 : result.ExitCode == 0 ? RunOutcome.Succeeded
-                : monitor.PidsLimitReached ? RunOutcome.PidsLimit
                 : RunOutcome.CommandFailed;
             return Outcome(outcome) with { CommandExitCode = result.ExitCode };
         }
@@ -91,9 +91,10 @@ internal sealed class RunExecution(
         {
             return TimedOut(cancellationToken);
         }
-        catch (Exception e) when (deadline.IsCancellationRequested && e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+        catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
         {
-            return TimedOut(cancellationToken);
+            // The stream or the sandbox went away under us: the deadline, or someone stopped it (`stop --all`).
+            return deadline.IsCancellationRequested ? TimedOut(cancellationToken) : Outcome(RunOutcome.Killed);
         }
         finally
         {

@@ -26,6 +26,9 @@ public sealed record RunRequest
 
     public bool SkipRestore { get; init; }
 
+    /// <summary>Reuse (or start) the repository's long-lived sandbox for this agent: build servers and incremental state stay warm.</summary>
+    public bool Warm { get; init; }
+
     public string Agent { get; init; } = "default";
 
     public IHostPaths HostPaths { get; init; } = IdentityHostPaths.Instance;

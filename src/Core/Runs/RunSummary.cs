@@ -21,6 +21,8 @@ internal static class RunSummary
             RunOutcome.Killed => ExitCodes.Killed,
             RunOutcome.ArtifactsBlocked => ExitCodes.ArtifactsBlocked,
             RunOutcome.SandboxError => ExitCodes.SandboxError,
+            RunOutcome.PidsLimit => ExitCodes.Killed,
+            RunOutcome.OutOfMemory => ExitCodes.Killed,
             _ => (int)Math.Clamp(outcome.CommandExitCode ?? ExitCodes.SandboxError, 1, 255),
         };
         return new RunResult
@@ -55,7 +57,7 @@ internal static class RunSummary
                 log.Error(Codes.OutOfMemory, $"The command was killed for using more than {Quantities.FormatBytes(result.Policy!.Memory)} ({peaks}); exit code {result.CommandExitCode}.");
                 break;
             case RunOutcome.PidsLimit:
-                log.Error(Codes.PidsLimitReached, $"The command failed with exit code {result.CommandExitCode} after reaching the limit of {result.Policy!.Pids} processes ({peaks}).");
+                log.Error(Codes.PidsLimitReached, $"The sandbox stayed at its limit of {result.Policy!.Pids} processes for {ResourceMonitor.PidsGrace.TotalSeconds:0} s (a fork bomb) and was stopped ({peaks}); the output written so far was collected.");
                 break;
             case RunOutcome.Killed:
                 log.Error(Codes.Killed, "The run was cancelled and its sandbox killed; the output written so far was collected.");

@@ -18,6 +18,11 @@ public sealed class SessionManager(EngineConnection engine, ISandboxLog log)
 {
     public const string Kind = "session";
 
+    /// <summary>The longest a long-lived sandbox lives, used or not; idle ones end sooner (see <see cref="SweepIdleAsync"/>).</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(12);
+
+    public static readonly TimeSpan DefaultIdle = TimeSpan.FromMinutes(30);
+
     public async Task<IReadOnlyList<SessionInfo>> ListAsync(string repository, bool allKinds, CancellationToken cancellationToken)
     {
         var filters = new List<string> { $"{SandboxLabels.Repo}={SandboxLabels.RepoId(repository)}" };
@@ -37,8 +42,8 @@ public sealed class SessionManager(EngineConnection engine, ISandboxLog log)
     public async Task<SessionInfo?> FindAsync(string repository, string agent, CancellationToken cancellationToken) =>
         (await ListAsync(repository, allKinds: false, cancellationToken)).FirstOrDefault(s => s.Agent == agent && s.State == "running");
 
-    /// <summary>Starts (or finds) the session, proves it and stages the source into it.</summary>
-    public async Task<SessionInfo> StartAsync(string source, SandboxPolicy policy, string agent, TimeSpan idle, CancellationToken cancellationToken)
+    /// <summary>Starts (or finds) the session and, unless the caller proves it right after, proves it.</summary>
+    public async Task<SessionInfo> StartAsync(string source, SandboxPolicy policy, string agent, TimeSpan idle, bool prove, CancellationToken cancellationToken)
     {
         if (await FindAsync(source, agent, cancellationToken) is { } existing)
         {
@@ -66,10 +71,16 @@ public sealed class SessionManager(EngineConnection engine, ISandboxLog log)
             Kind = Kind,
             RunId = runId,
             RepositoryPath = source,
-            Lifetime = idle,
+            Lifetime = DefaultLifetime,
             Agent = agent,
         }, cancellationToken);
         container.KeepOnDispose = true;
+        Touch(source, agent, idle);
+        if (!prove)
+        {
+            log.Info($"Sandbox '{agent}' started: {container.ShortId} (kept warm; `sandboxbuild stop` ends it).");
+            return (await FindAsync(source, agent, cancellationToken))!;
+        }
 
         var report = await Gate.JudgeRunningAsync(engine, container, policy, layout, HostContext.Current(source), cancellationToken);
         Reporting.ConsoleReport.LogFailures(report, log);
@@ -82,6 +93,45 @@ public sealed class SessionManager(EngineConnection engine, ISandboxLog log)
 
         log.Info($"Sandbox '{agent}' started: {container.ShortId}. Use `sandboxbuild exec -- <command>` or `sandboxbuild shell`; `sandboxbuild stop` ends it.");
         return (await FindAsync(source, agent, cancellationToken))!;
+    }
+
+    /// <summary>Records a use of the session: it ends when idle for longer than its idle timeout.</summary>
+    public static void Touch(string source, string agent, TimeSpan? idle = null)
+    {
+        var file = ActivityFile(source, agent);
+        var keep = idle ?? (ReadActivity(file) is { } previous ? previous.Idle : DefaultIdle);
+        File.WriteAllText(file, $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()} {(long)keep.TotalSeconds}");
+    }
+
+    /// <summary>Removes every long-lived sandbox (of any repository) idle for longer than its idle timeout.</summary>
+    public static async Task SweepIdleAsync(EngineConnection engine, ISandboxLog log, CancellationToken cancellationToken)
+    {
+        foreach (var container in await Janitor.ListAsync(engine, [$"{SandboxLabels.Kind}={Kind}"], cancellationToken))
+        {
+            if (container.Labels?.TryGetValue(SandboxLabels.RepoPath, out var repo) != true || container.Labels.TryGetValue(SandboxLabels.Agent, out var agent) != true
+                || ReadActivity(ActivityFile(repo!, agent!)) is not { } activity || activity.LastUsed + activity.Idle > DateTimeOffset.UtcNow)
+            {
+                continue;
+            }
+
+            await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            log.Detail($"stopped idle sandbox {container.ID[..12]} (agent {agent}, idle since {activity.LastUsed:u})");
+        }
+    }
+
+    private static string ActivityFile(string source, string agent)
+    {
+        var folder = Path.Combine(StatePaths.For(source).Root, "sessions");
+        StatePaths.CreatePrivate(folder);
+        return Path.Combine(folder, $"{string.Concat(agent.Where(char.IsAsciiLetterOrDigit))}.activity");
+    }
+
+    private static (DateTimeOffset LastUsed, TimeSpan Idle)? ReadActivity(string file)
+    {
+        var parts = File.Exists(file) ? File.ReadAllText(file).Split(' ') : [];
+        return parts.Length == 2 && long.TryParse(parts[0], out var last) && long.TryParse(parts[1], out var idle)
+            ? (DateTimeOffset.FromUnixTimeSeconds(last), TimeSpan.FromSeconds(idle))
+            : null;
     }
 
     /// <summary>Stops sandboxes of the repository: one agent's session, or (all) every sandbox of it, runs included.</summary>

@@ -9,73 +9,132 @@ using SandboxBuild.Validation;
 namespace SandboxBuild.Runs;
 
 /// <summary>
-/// One command in a warm (long-lived) sandbox: the same gate, staging and collection as a fresh run, but the
-/// sandbox, its build servers and its incremental build state stay. The sandbox is frozen while its output
+/// One command in a warm (long-lived) sandbox: the same gates, staging and collection as a fresh run, but the
+/// sandbox, its build servers and its incremental build state stay. Every use proves the running sandbox
+/// again (docker inspect and fresh probes, while the host restores). The sandbox is frozen while its output
 /// is cleared and collected, so no process left running from earlier commands writes during either.
 /// </summary>
 public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
 {
-    public async Task<RunResult> ExecAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <param name="autoStart">Start the sandbox when none runs (`run --warm`); else that is an error (`exec`).</param>
+    public async Task<RunResult> ExecAsync(RunRequest request, bool autoStart, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
         var source = Path.GetFullPath(request.SourceDirectory);
-        var session = await new SessionManager(engine, log).FindAsync(source, request.Agent, cancellationToken)
-            ?? throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{request.Agent}' for {source}.");
-        var container = SandboxContainer.Attach(engine, session.ContainerId);
-        var inspect = await container.InspectAsync(cancellationToken);
-        var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, source)) with { Image = inspect.Config?.Image ?? "" };
-        if (inspect.Config?.Labels?.TryGetValue(SandboxLabels.PolicyHash, out var startedWith) == true && startedWith != PolicyCanonical.Sha256(policy))
+        var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, source));
+        var host = HostContext.Current(source);
+        var staticReport = Gate.JudgeStatic(policy, source, host);
+        if (!staticReport.Passed)
         {
-            throw new SandboxException(Codes.InvalidInput, "The policy changed since this sandbox started.", "Run `sandboxbuild stop` and `sandboxbuild start` to apply it.");
+            Reporting.ConsoleReport.LogFailures(staticReport, log);
+            return new RunResult { RunId = "", Outcome = RunOutcome.GateFailed, ExitCode = ExitCodes.GateFailed, Policy = policy, Validation = staticReport };
         }
 
-        var layout = LayoutOf(inspect, policy, source);
+        SourceAccess.EnsureReadable(source, policy);
         var plan = CommandPlan.For(request.Command, policy.OutputTarget);
         var publish = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, source);
         PublishFolder.Prepare(publish);
+        var manager = new SessionManager(engine, log);
+        var image = await ImageResolver.ResolveAsync(engine, policy, log, cancellationToken);
+        policy = policy with { Image = image.Reference };
 
-        var validation = await Gate.JudgeRunningAsync(engine, container, policy, layout, HostContext.Current(source), cancellationToken);
+        var session = await manager.FindAsync(source, request.Agent, cancellationToken);
+        if (session is not null && !await MatchesAsync(session, policy, source, cancellationToken))
+        {
+            log.Info($"The policy or the package folders changed since sandbox '{request.Agent}' started: starting a new one.");
+            await manager.StopAsync(source, request.Agent, all: false, cancellationToken);
+            session = null;
+        }
+
+        if (session is null && !autoStart)
+        {
+            throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{request.Agent}' for {source}.");
+        }
+
+        var restore = plan.RestoreOnHost && !request.SkipRestore
+            ? HostRestore.RunAsync(Path.GetFullPath(request.WorkingDirectory, source), plan.RestoreTarget, plan.RestoreArguments, log, cancellationToken)
+            : Task.CompletedTask;
+        if (session is null)
+        {
+            await restore; // a new sandbox mounts the package folders this restore uses
+            session = await manager.StartAsync(source, policy, request.Agent, SessionManager.DefaultLifetime, prove: false, cancellationToken);
+        }
+
+        var container = SandboxContainer.Attach(engine, session.ContainerId);
+        var inspect = await container.InspectAsync(cancellationToken);
+        var layout = LayoutOf(inspect, policy, source);
+        // The sandbox is proven again while the host restores: both take about as long, neither needs the other.
+        var runtime = Gate.JudgeRunningAsync(engine, container, policy, layout, host, cancellationToken);
+        await Task.WhenAll(restore, runtime);
+        var validation = (await runtime) with { Findings = [.. staticReport.Findings, .. (await runtime).Findings] };
         var drift = request.BaselineFile is null ? [] : BaselineDiff.Compare(Baseline.Read(request.BaselineFile), policy, validation);
         var outcome = new ExecutionOutcome { Outcome = RunOutcome.GateFailed, Validation = validation, Drift = drift, Command = plan.Command, ContainerId = container.Id };
-        if (!SandboxSteps.ReportGate(validation, drift, log))
+        if (!SandboxSteps.ReportGate(validation, drift, log, request.DriftFailsGate))
         {
-            return RunSummary.Finish(session.RunId, outcome, null, policy, publish, "", clock.Elapsed);
+            return Finish(request, plan, image, source, session, outcome, null, policy, publish, clock, started);
         }
 
-        if (plan.RestoreOnHost && !request.SkipRestore)
-        {
-            await HostRestore.RunAsync(Path.GetFullPath(request.WorkingDirectory, source), plan.RestoreTarget, plan.RestoreArguments, log, cancellationToken);
-        }
-
-        await FrozenAsync(container, () => container.RunAsync(Validation.ProbeRunner.Command("clear", policy.OutputTarget), Validation.ProbeRunner.HardenedEnvironment, null, cancellationToken));
+        SessionManager.Touch(source, request.Agent);
+        await ClearOutputAsync(container, layout.OutputDirectory, policy, cancellationToken);
         await SandboxSteps.StageAsync(container, policy, layout, source, request.PublishDirectory, log, cancellationToken);
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(policy.Timeout);
-        await using var killOnDeadline = deadline.Token.Register(() => _ = container.KillAsync());
-        log.Info($"Running in sandbox {container.ShortId}: {string.Join(' ', plan.Command)}");
-        try
-        {
-            var result = await container.ExecAsync(plan.Command, null, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log.Output, deadline.Token);
-            outcome = outcome with
-            {
-                Outcome = deadline.IsCancellationRequested ? RunOutcome.TimedOut : result.ExitCode == 0 ? RunOutcome.Succeeded : RunOutcome.CommandFailed,
-                CommandExitCode = result.ExitCode,
-            };
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            outcome = outcome with { Outcome = cancellationToken.IsCancellationRequested ? RunOutcome.Killed : RunOutcome.TimedOut };
-        }
+        outcome = await ExecuteAsync(container, plan, policy, source, request, outcome, cancellationToken);
 
         var collection = outcome.Outcome is RunOutcome.TimedOut or RunOutcome.Killed
             ? Collect(policy, layout.OutputDirectory, publish, session.RunId) // the sandbox is dead: nothing writes any more
             : await FrozenAsync(container, () => Task.FromResult(Collect(policy, layout.OutputDirectory, publish, session.RunId)));
-        var summary = RunSummary.Finish(session.RunId, outcome, collection, policy, publish, "", clock.Elapsed);
+        return Finish(request, plan, image, source, session, outcome, collection, policy, publish, clock, started);
+    }
+
+    private async Task<ExecutionOutcome> ExecuteAsync(
+        SandboxContainer container, CommandPlan plan, SandboxPolicy policy, string source, RunRequest request, ExecutionOutcome outcome, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(policy.Timeout);
+        await using var killOnDeadline = deadline.Token.Register(() => _ = container.KillAsync());
+        log.Info($"Running in sandbox {container.ShortId}: {string.Join(' ', plan.Command)}");
+        await using var monitor = ResourceMonitor.Start(engine, container.Id, onPidsExhausted: () => _ = container.KillAsync());
+        try
+        {
+            var result = await container.ExecAsync(plan.Command, null, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log.Output, deadline.Token);
+            await monitor.SettleAsync();
+            return outcome with
+            {
+                Outcome = monitor.PidsExhausted ? RunOutcome.PidsLimit
+                    : deadline.IsCancellationRequested ? RunOutcome.TimedOut
+                    : monitor.OutOfMemory ? RunOutcome.OutOfMemory
+                    : result.ExitCode == 0 ? RunOutcome.Succeeded : RunOutcome.CommandFailed,
+                CommandExitCode = result.ExitCode,
+                PeakMemoryBytes = monitor.PeakMemoryBytes,
+                PeakPids = monitor.PeakPids,
+            };
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return outcome with { Outcome = cancellationToken.IsCancellationRequested ? RunOutcome.Killed : RunOutcome.TimedOut };
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+        {
+            return outcome with { Outcome = deadline.IsCancellationRequested ? RunOutcome.TimedOut : RunOutcome.Killed };
+        }
+    }
+
+    private RunResult Finish(
+        RunRequest request, CommandPlan plan, ResolvedImage image, string source, SessionInfo session, ExecutionOutcome outcome, CollectionResult? collection,
+        SandboxPolicy policy, string publish, Stopwatch clock, DateTimeOffset started)
+    {
+        var summary = RunSummary.Finish(SandboxLabels.NewRunId(), outcome, collection, policy, publish, "", clock.Elapsed);
         RunSummary.Report(summary, log);
-        AuditLog.Append(StatePaths.For(source).AuditLog, RunSummary.AuditRecord(summary, request, plan, new ResolvedImage(policy.Image, inspect.Image, [], false), started));
+        AuditLog.Append(StatePaths.For(source).AuditLog, RunSummary.AuditRecord(summary, request, plan, image, started));
         return summary;
+    }
+
+    /// <summary>A running sandbox is reused only if it was made from the same policy and package folders.</summary>
+    private async Task<bool> MatchesAsync(SessionInfo session, SandboxPolicy policy, string source, CancellationToken cancellationToken)
+    {
+        var inspect = await engine.Client.Containers.InspectContainerAsync(session.ContainerId, cancellationToken);
+        var samePolicy = inspect.Config?.Labels?.TryGetValue(SandboxLabels.PolicyHash, out var hash) == true && hash == PolicyCanonical.Sha256(policy);
+        return samePolicy && LayoutOf(inspect, policy, source).PackageFolders.SequenceEqual(HostRestore.PackageFolders(source));
     }
 
     private CollectionResult Collect(SandboxPolicy policy, string output, string publish, string runId)
@@ -83,6 +142,41 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         var collection = new Collector(policy.Artifacts, [], log).Collect(output, PublishFolder.Files(publish));
         Manifest.Write(Path.Combine(publish, PublishFolder.ManifestFile), runId, collection);
         return collection;
+    }
+
+    /// <summary>
+    /// Empties the output folder before a command, so a run publishes only what it wrote. From the host while
+    /// the sandbox is frozen when this user may; else from inside (a running sandbox cannot exec while frozen).
+    /// </summary>
+    private async Task ClearOutputAsync(SandboxContainer container, string output, SandboxPolicy policy, CancellationToken cancellationToken)
+    {
+        var cleared = await FrozenAsync(container, () =>
+        {
+            try
+            {
+                foreach (var entry in new DirectoryInfo(output).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo { LinkTarget: null } folder)
+                    {
+                        folder.Delete(recursive: true); // .NET never follows links while deleting
+                    }
+                    else
+                    {
+                        entry.Delete();
+                    }
+                }
+
+                return Task.FromResult(true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Task.FromResult(false);
+            }
+        });
+        if (!cleared)
+        {
+            await container.RunAsync(ProbeRunner.Command("clear", policy.OutputTarget), ProbeRunner.HardenedEnvironment, null, cancellationToken);
+        }
     }
 
     private async Task<T> FrozenAsync<T>(SandboxContainer container, Func<Task<T>> action)

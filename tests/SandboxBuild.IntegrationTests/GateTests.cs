@@ -182,12 +182,5 @@ public sealed class GateTests(EngineFixture fixture) : IClassFixture<EngineFixtu
         }
     }
 
-    private static Mount Bind(string source, string target, bool readOnly) => new()
-    {
-        Type = "bind",
-        Source = source,
-        Target = target,
-        ReadOnly = readOnly,
-        BindOptions = new BindOptions { Propagation = "rprivate" },
-    };
+    private static Mount Bind(string source, string target, bool readOnly) => SandboxBuild.Engine.SandboxSpec.Bind(source, target, readOnly);
 }

@@ -155,7 +155,7 @@ public static class SandboxSpec
         return mounts;
     }
 
-    private static Mount Bind(string source, string target, bool readOnly) => new()
+    internal static Mount Bind(string source, string target, bool readOnly) => new()
     {
         Type = "bind",
         Source = source,

@@ -66,14 +66,7 @@ public sealed class RunOrchestrator(ISandboxLog log)
         var state = StatePaths.For(source);
         using var runLog = new RunLog(log, state.RunLog(runId));
         var output = OutputMount.Create(state, runId, policy);
-        var layout = new SandboxLayout
-        {
-            SourceDirectory = source,
-            OutputDirectory = output.Path,
-            PackageFolders = HostRestore.PackageFolders(source),
-            ProbeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken),
-            ExtraMounts = SandboxLayout.ResolveExtraMounts(policy, source),
-        };
+        var layout = await SandboxFactory.LayoutAsync(engine, policy, source, output.Path, cancellationToken);
 
         var execution = new RunExecution(engine, runLog, policy, layout, plan, source, request);
         var outcome = await execution.RunAsync(runId, staticReport, baseline, host, cancellationToken);

@@ -32,6 +32,19 @@ public sealed record SandboxRequest
 
 public static class SandboxFactory
 {
+    /// <summary>
+    /// What every sandbox of a source folder gets, whether it runs a command, validates or stays warm: the
+    /// source, the output folder, the package folders restore used, the probe and the policy's extra mounts.
+    /// </summary>
+    public static async Task<SandboxLayout> LayoutAsync(EngineConnection engine, SandboxPolicy policy, string source, string outputDirectory, CancellationToken cancellationToken) => new()
+    {
+        SourceDirectory = source,
+        OutputDirectory = outputDirectory,
+        PackageFolders = HostRestore.PackageFolders(source),
+        ProbeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken),
+        ExtraMounts = SandboxLayout.ResolveExtraMounts(policy, source),
+    };
+
     public static async Task<SandboxContainer> StartAsync(EngineConnection engine, SandboxRequest request, CancellationToken cancellationToken)
     {
         var labels = SandboxLabels.For(request.Kind, request.RunId, request.RepositoryPath, PolicyCanonical.Sha256(request.Policy),

@@ -56,14 +56,7 @@ public sealed class SessionManager(EngineConnection engine, ISandboxLog log)
         var runId = SandboxLabels.NewRunId();
         var state = StatePaths.For(source);
         var output = OutputMount.Create(state, $"session-{agent}", policy);
-        var layout = new SandboxLayout
-        {
-            SourceDirectory = source,
-            OutputDirectory = output.Path,
-            PackageFolders = HostRestore.PackageFolders(source),
-            ProbeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken),
-            ExtraMounts = SandboxLayout.ResolveExtraMounts(policy, source),
-        };
+        var layout = await SandboxFactory.LayoutAsync(engine, policy, source, output.Path, cancellationToken);
         var container = await SandboxFactory.StartAsync(engine, new SandboxRequest
         {
             Policy = policy,

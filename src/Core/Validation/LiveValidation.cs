@@ -30,13 +30,7 @@ public static class LiveValidation
         var output = OutputMount.Create(state, runId, policy);
         try
         {
-            var layout = new SandboxLayout
-            {
-                SourceDirectory = sourceDirectory,
-                OutputDirectory = output.Path,
-                ProbeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken),
-                ExtraMounts = SandboxLayout.ResolveExtraMounts(policy, sourceDirectory),
-            };
+            var layout = await SandboxFactory.LayoutAsync(engine, policy, sourceDirectory, output.Path, cancellationToken);
             await using var container = await SandboxFactory.StartAsync(engine, new SandboxRequest
             {
                 Policy = policy,

@@ -11,19 +11,20 @@ public sealed class CollectorTests(EngineFixture fixture) : IClassFixture<Engine
 {
     private const string FakeAwsKey = "AKIAQWERTYUIOPASDFGH";
 
+    // {HOST_FILE} is the host path of a file outside the output: a collector that followed links would read it.
     private static readonly string Attack = string.Join("\n",
         "set -e",
         "cd /workspace/output",
         "mkdir -p TestResults flood",
         "echo '<TestRun><ResultSummary outcome=\"Completed\"/></TestRun>' > TestResults/ok.trx",
         "ln -s /etc/passwd passwd-link",
-        "ln -s /workspace/src/host-secret.txt host-file-link",
+        "ln -s {HOST_FILE} host-file-link",
         "ln -s /etc etc-dir-link",
         "echo shared > original.txt && ln original.txt hardlink.txt",
         "mkfifo pipe",
         "truncate -s 10G sparse-10g.bin",
         "(cd flood && seq 1 100000 | sed 's/^/f/' | xargs touch)",
-        "touch \"$(printf 'evil\\n::add-mask::x')\" \"$(printf 'ansi\\033[31mred')\" '..\\..\\escape.txt'",
+        "touch \"$(printf 'evil\\n::add-mask::x')\" \"$(printf 'ansi\\033[31mred')\" '..\\..\\escape.txt' \"$(printf 'bad\\377utf8')\"",
         // Assembled inside, so the key never appears in the command line this test logs.
         $"echo \"aws_access_key_id = {FakeAwsKey[..4]}$(echo {FakeAwsKey[4..]})\" > credentials.ini",
         "printf -- '-----BEGIN RSA PRIVATE KEY-----\\nMIIE%s\\n-----END RSA PRIVATE KEY-----\\n' owIBAAKCAQEA > id_rsa",
@@ -35,9 +36,9 @@ public sealed class CollectorTests(EngineFixture fixture) : IClassFixture<Engine
     public async Task Everything_an_attacker_plants_is_refused_and_the_rest_is_published()
     {
         using var source = new TempFolder();
-        source.Write("host-secret.txt", "HOST-ONLY-CONTENT");
 
-        var result = await Cli.RunAsync(["run", "-C", source.Path, "--", "/bin/sh", "-c", Attack]);
+        var hostFile = source.Write("host-secret.txt", "HOST-ONLY-CONTENT");
+        var result = await Cli.RunAsync(["run", "-C", source.Path, "--", "/bin/sh", "-c", Attack.Replace("{HOST_FILE}", hostFile, StringComparison.Ordinal)]);
 
         Assert.True(result.ExitCode == 120, result.All); // the command succeeded; publishing was blocked by the secrets
         Assert.Contains("planted", result.StdOut, StringComparison.Ordinal);
@@ -89,10 +90,33 @@ public sealed class CollectorTests(EngineFixture fixture) : IClassFixture<Engine
         Assert.Contains(("hardlink.txt", "SBX3102"), refused);
         Assert.Contains(("sparse-10g.bin", "SBX3104"), refused);
         Assert.Contains(("evil\\n::add-mask::x", "SBX3103"), refused);
+        Assert.Contains(("bad\\xffutf8", "SBX3103"), refused);
+        Assert.Contains(("host-file-link", "SBX3101"), refused);
         Assert.Contains(("flood", "SBX3104"), refused);
         Assert.Contains(manifest["secrets"]!.AsArray(), s => s!["path"]!.GetValue<string>() == "credentials.ini" && s["rule"]!.GetValue<string>() == "aws-access-key");
         Assert.Contains(manifest["secrets"]!.AsArray(), s => s!["path"]!.GetValue<string>() == "id_rsa" && s["rule"]!.GetValue<string>() == "private-key");
         Assert.False(manifest["complete"]!.GetValue<bool>());
         Assert.Equal(0, await Leftovers.CountAsync(fixture.Engine, source.Path));
+    }
+
+    [Fact]
+    public async Task Declared_includes_limit_what_is_published_and_warn_mode_publishes_with_a_warning()
+    {
+        using var source = new TempFolder();
+        source.Write("sandbox.yml", "artifacts:\n  include: [\"**/*.trx\", \"fixtures/*\"]\n  secrets: warn\n");
+
+        var result = await Cli.RunAsync(["run", "-C", source.Path, "--", "/bin/sh", "-c",
+            "mkdir -p /workspace/output/r /workspace/output/fixtures; echo '<TestRun/>' > /workspace/output/r/a.trx; echo x > /workspace/output/stray.log; "
+            + "echo \"key=AKIA$(echo QWERTYUIOPASDFGJ)\" > /workspace/output/fixtures/fake-key.txt"]);
+
+        Assert.True(result.ExitCode == 0, result.All);
+        var artifacts = Path.Combine(source.Path, "sandbox-output", "artifacts");
+        Assert.True(File.Exists(Path.Combine(artifacts, "r", "a.trx")));
+        Assert.True(File.Exists(Path.Combine(artifacts, "fixtures", "fake-key.txt")));
+        Assert.False(File.Exists(Path.Combine(artifacts, "stray.log")));
+        Assert.Contains("warning SBX3106", result.StdErr, StringComparison.Ordinal);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(source.Path, "sandbox-output", "manifest.json")))!;
+        Assert.Equal(1, manifest["totals"]!["notDeclared"]!.GetValue<int>());
+        Assert.False(manifest["secrets"]![0]!["blocked"]!.GetValue<bool>());
     }
 }

@@ -50,7 +50,8 @@ internal static class MountChecks
             yield return Finding.Fail(Codes.EngineSocketMounted, f.Source, subject, seen, "no engine socket or folder holding one", location);
         }
 
-        if (SystemFolders.Contains(source, StringComparer.Ordinal))
+        if (SystemFolders.Contains(source, StringComparer.Ordinal) || source.StartsWith("/proc/", StringComparison.Ordinal)
+            || source.StartsWith("/sys/", StringComparison.Ordinal) || source.StartsWith("/dev/", StringComparison.Ordinal))
         {
             yield return Finding.Fail(Codes.SystemFolderMounted, f.Source, subject, seen, "no system folder of the host", location);
         }

@@ -53,6 +53,15 @@ public class TextSafetyTests
     }
 
     [Fact]
+    public void Plain_messages_cannot_start_a_workflow_command_either()
+    {
+        var output = new StringWriter();
+        new GitHubLog(output).Info("Restoring project\n::add-mask::x");
+
+        Assert.DoesNotContain(output.ToString().Split('\n'), line => line.StartsWith("::", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Canonical_messages_are_what_msbuild_parses_as_errors()
     {
         var output = new StringWriter();

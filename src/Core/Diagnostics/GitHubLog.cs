@@ -25,7 +25,12 @@ public sealed class GitHubLog : ISandboxLog, IDisposable
     public void Info(string message)
     {
         CloseFence();
-        _output.WriteLine(message);
+        // Our own messages never start a line with "::"; one that would (a name from the repository, say)
+        // is shifted so the runner cannot take it for a workflow command.
+        foreach (var line in message.ReplaceLineEndings("\n").Split('\n'))
+        {
+            _output.WriteLine(line.StartsWith("::", StringComparison.Ordinal) ? $"  {line}" : line);
+        }
     }
 
     public void Detail(string message)

@@ -65,7 +65,7 @@ public sealed class Collector
         {
             LinuxStat.TryFstat(root, out var rootStat, out _);
             _rootMount = rootStat.MountId;
-            _floodedFolders = FolderCensus.OverLimit(CountFiles(root), _policy.MaxFiles);
+            _floodedFolders = FolderCensus.OverLimit(FolderCensus.Count(root, _rootMount, _include, MaxDepth), _policy.MaxFiles);
             Walk(root, "", publishDirectory, 0);
         }
         finally
@@ -97,14 +97,14 @@ public sealed class Collector
     {
         foreach (var rawName in NativeFiles.ListNames(directory))
         {
-            var display = Join(relative, SafeText.Escape(rawName));
-            if (!IsAcceptableName(rawName, out var name, out var why))
+            var display = ArtifactNames.Join(relative, SafeText.Escape(rawName));
+            if (!ArtifactNames.IsAcceptable(rawName, out var name, out var why))
             {
                 Refuse(display, why, Codes.ArtifactBadName);
                 continue;
             }
 
-            var path = Join(relative, name);
+            var path = ArtifactNames.Join(relative, name);
             if (!NativeFiles.TryStatAt(directory, rawName, out var stat))
             {
                 Refuse(display, $"cannot be examined: {NativeFiles.LastError()}", Codes.ArtifactUnreadable);
@@ -151,55 +151,6 @@ public sealed class Collector
                     break;
             }
         }
-    }
-
-    /// <summary>How many publishable files each folder holds (recursively), so a flood can be refused as a folder.</summary>
-    private Dictionary<string, int> CountFiles(int root)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal) { [""] = 0 };
-        var pending = new Stack<(int Fd, string Path, int Depth)>([(root, "", 0)]);
-        while (pending.Count > 0)
-        {
-            var (fd, relative, depth) = pending.Pop();
-            try
-            {
-                foreach (var rawName in NativeFiles.ListNames(fd))
-                {
-                    if (!IsAcceptableName(rawName, out var name, out _) || !NativeFiles.TryStatAt(fd, rawName, out var stat))
-                    {
-                        continue;
-                    }
-
-                    var path = Join(relative, name);
-                    if (stat.Kind == FileKind.Regular && (_include is null || _include.Match(path).HasMatches))
-                    {
-                        for (var folder = relative; ; folder = Parent(folder))
-                        {
-                            counts[folder] = counts.GetValueOrDefault(folder) + 1;
-                            if (folder.Length == 0)
-                            {
-                                break;
-                            }
-                        }
-                    }
-                    else if (stat.Kind == FileKind.Directory && stat.MountId == _rootMount && depth < MaxDepth
-                        && NativeFiles.OpenDirectoryAt(fd, rawName) is var child and >= 0)
-                    {
-                        counts.TryAdd(path, 0);
-                        pending.Push((child, path, depth + 1));
-                    }
-                }
-            }
-            finally
-            {
-                if (fd != root)
-                {
-                    NativeFiles.close(fd);
-                }
-            }
-        }
-
-        return counts;
     }
 
     private void CollectFile(int directory, byte[] rawName, string path, string display, FileStat stat, string publishRoot)
@@ -355,31 +306,6 @@ public sealed class Collector
             _log.Warning(code, "More refusals follow; the manifest lists them all.");
         }
     }
-
-    private static bool IsAcceptableName(byte[] raw, out string name, out string why)
-    {
-        name = "";
-        try
-        {
-            name = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(raw);
-        }
-        catch (DecoderFallbackException)
-        {
-            why = "the name is not valid UTF-8";
-            return false;
-        }
-
-        why = name.Any(char.IsControl) ? "the name holds control characters"
-            : name.Contains('\\', StringComparison.Ordinal) ? "the name holds a backslash"
-            : name is "." or ".." ? "a relative path part"
-            : name.EndsWith(".sandboxbuild-partial", StringComparison.Ordinal) ? "a reserved name"
-            : "";
-        return why.Length == 0;
-    }
-
-    private static string Parent(string path) => path.LastIndexOf('/') is var slash and >= 0 ? path[..slash] : "";
-
-    private static string Join(string relative, string name) => relative.Length == 0 ? name : $"{relative}/{name}";
 
     private static string Describe(FileKind kind) => kind switch
     {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.FileSystemGlobbing;
+using SandboxBuild.Probing;
+
 namespace SandboxBuild.Artifacts;
 
 /// <summary>
@@ -34,6 +37,55 @@ internal static class FolderCensus
         }
 
         return refused;
+    }
+
+    /// <summary>How many publishable files each folder holds (recursively), so a flood can be refused as a folder.</summary>
+    public static Dictionary<string, int> Count(int root, ulong rootMount, Matcher? include, int maxDepth)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal) { [""] = 0 };
+        var pending = new Stack<(int Fd, string Path, int Depth)>([(root, "", 0)]);
+        while (pending.Count > 0)
+        {
+            var (fd, relative, depth) = pending.Pop();
+            try
+            {
+                foreach (var rawName in NativeFiles.ListNames(fd))
+                {
+                    if (!ArtifactNames.IsAcceptable(rawName, out var name, out _) || !NativeFiles.TryStatAt(fd, rawName, out var stat))
+                    {
+                        continue;
+                    }
+
+                    var path = ArtifactNames.Join(relative, name);
+                    if (stat.Kind == FileKind.Regular && (include is null || include.Match(path).HasMatches))
+                    {
+                        for (var folder = relative; ; folder = ArtifactNames.Parent(folder))
+                        {
+                            counts[folder] = counts.GetValueOrDefault(folder) + 1;
+                            if (folder.Length == 0)
+                            {
+                                break;
+                            }
+                        }
+                    }
+                    else if (stat.Kind == FileKind.Directory && stat.MountId == rootMount && depth < maxDepth
+                        && NativeFiles.OpenDirectoryAt(fd, rawName) is var child and >= 0)
+                    {
+                        counts.TryAdd(path, 0);
+                        pending.Push((child, path, depth + 1));
+                    }
+                }
+            }
+            finally
+            {
+                if (fd != root)
+                {
+                    NativeFiles.close(fd);
+                }
+            }
+        }
+
+        return counts;
     }
 
     private static bool IsInside(string path, string folder) => path == folder || path.StartsWith(folder + "/", StringComparison.Ordinal);

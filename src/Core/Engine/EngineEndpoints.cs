@@ -37,7 +37,7 @@ public static class EngineEndpoints
         }
 
         var path = endpoint.LocalPath;
-        if (!File.Exists(path) && !Path.Exists(path))
+        if (!Path.Exists(path))
         {
             return "no socket at this path (the engine is not running, or is not installed)";
         }

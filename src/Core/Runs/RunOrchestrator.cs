@@ -43,18 +43,15 @@ public sealed class RunOrchestrator(ISandboxLog log)
         }
 
         SourceAccess.EnsureReadable(source, policy);
-        if (request.Warm)
-        {
-            using var warmEngine = await EngineConnection.ConnectAsync(log, cancellationToken);
-            await Janitor.SweepAsync(warmEngine, log, cancellationToken);
-            await SessionManager.SweepIdleAsync(warmEngine, log, cancellationToken);
-            return await new SessionRun(warmEngine, log).ExecAsync(request, autoStart: true, cancellationToken);
-        }
-
-        PublishFolder.Prepare(publish);
         using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
         await Janitor.SweepAsync(engine, log, cancellationToken);
         await SessionManager.SweepIdleAsync(engine, log, cancellationToken);
+        if (request.Warm)
+        {
+            return await new SessionRun(engine, log).ExecAsync(request, autoStart: true, cancellationToken);
+        }
+
+        PublishFolder.Prepare(publish);
         var image = await ImageResolver.ResolveAsync(engine, policy, log, cancellationToken);
         policy = policy with { Image = image.Reference };
 

@@ -72,6 +72,12 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         var outcome = new ExecutionOutcome { Outcome = RunOutcome.GateFailed, Validation = validation, Drift = drift, Command = plan.Command, ContainerId = container.Id };
         if (!SandboxSteps.ReportGate(validation, drift, log, request.DriftFailsGate))
         {
+            if (!validation.Passed)
+            {
+                // A running sandbox that no longer proves isolated is not kept for later use either.
+                await manager.StopAsync(source, request.Agent, all: false, cancellationToken);
+            }
+
             return Finish(request, plan, image, source, session, outcome, null, policy, publish, clock, started);
         }
 

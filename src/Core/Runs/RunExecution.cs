@@ -54,7 +54,6 @@ internal sealed class RunExecution(
         await using var killOnDeadline = deadline.Token.Register(() => _ = container.KillAsync());
         var validation = staticReport;
         IReadOnlyList<DriftChange> drift = [];
-        ResourceMonitor? monitor = null;
         try
         {
             log.Info($"Sandbox {container.ShortId} started ({policy.Image}); validating it before any untrusted code runs ...");
@@ -67,20 +66,9 @@ internal sealed class RunExecution(
             }
 
             await SandboxSteps.StageAsync(container, policy, layout, source, request.PublishDirectory, log, deadline.Token);
-            monitor = ResourceMonitor.Start(engine, container.Id, onPidsExhausted: () => _ = container.KillAsync());
             log.Info($"Running: {string.Join(' ', plan.Command)}");
-            var result = await container.ExecAsync(plan.Command, null, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log.Output, deadline.Token);
-            await monitor.SettleAsync();
-            if (deadline.IsCancellationRequested && !monitor.PidsExhausted)
-            {
-                return TimedOut(cancellationToken);
-            }
-
-            var outcome = monitor.OutOfMemory ? RunOutcome.OutOfMemory
-                : monitor.PidsExhausted ? RunOutcome.PidsLimit
-                : result.ExitCode == 0 ? RunOutcome.Succeeded
-                : RunOutcome.CommandFailed;
-            return Outcome(outcome) with { CommandExitCode = result.ExitCode };
+            return await SandboxSteps.RunCommandAsync(engine, container, plan, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log,
+                Outcome(RunOutcome.CommandFailed), deadline.Token, cancellationToken);
         }
         catch (SandboxException e) when (!deadline.IsCancellationRequested)
         {
@@ -99,11 +87,6 @@ internal sealed class RunExecution(
         finally
         {
             await container.KillAsync();
-            if (monitor is not null)
-            {
-                await monitor.DisposeAsync();
-            }
-
             await container.RemoveAsync();
         }
 
@@ -113,8 +96,6 @@ internal sealed class RunExecution(
             Validation = validation,
             Drift = drift,
             Command = plan.Command,
-            PeakMemoryBytes = monitor?.PeakMemoryBytes ?? 0,
-            PeakPids = monitor?.PeakPids ?? 0,
             ContainerId = container.Id,
         };
 

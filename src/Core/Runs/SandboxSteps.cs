@@ -59,6 +59,41 @@ internal static class SandboxSteps
         log.Detail(result.StdOut.Trim());
     }
 
+    /// <summary>
+    /// Runs the command while the limits are watched: a fork bomb pinned at the pids limit is killed at once, an
+    /// out-of-memory kill is read from the engine's events. Says how it ended, with the resource peaks.
+    /// </summary>
+    /// <param name="deadline">The run's wall-clock limit (linked to <paramref name="caller"/>); its expiry kills the sandbox.</param>
+    public static async Task<ExecutionOutcome> RunCommandAsync(
+        EngineConnection engine, SandboxContainer container, CommandPlan plan, string workingDirectory, ISandboxLog log, ExecutionOutcome outcome,
+        CancellationToken deadline, CancellationToken caller)
+    {
+        await using var monitor = ResourceMonitor.Start(engine, container.Id, onPidsExhausted: () => _ = container.KillAsync());
+        long? exitCode = null;
+        try
+        {
+            exitCode = (await container.ExecAsync(plan.Command, null, workingDirectory, log.Output, deadline)).ExitCode;
+            await monitor.SettleAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+        {
+            // The stream or the sandbox went away under us: the deadline, a limit, or someone stopped it (`stop --all`).
+        }
+
+        return outcome with
+        {
+            Outcome = monitor.PidsExhausted ? RunOutcome.PidsLimit
+                : deadline.IsCancellationRequested ? caller.IsCancellationRequested ? RunOutcome.Killed : RunOutcome.TimedOut
+                : monitor.OutOfMemory ? RunOutcome.OutOfMemory
+                : exitCode is null ? RunOutcome.Killed
+                : exitCode == 0 ? RunOutcome.Succeeded
+                : RunOutcome.CommandFailed,
+            CommandExitCode = exitCode,
+            PeakMemoryBytes = monitor.PeakMemoryBytes,
+            PeakPids = monitor.PeakPids,
+        };
+    }
+
     /// <summary>Where the command runs inside: the staged copy of the requested folder, never outside it.</summary>
     public static string WorkingDirectory(string source, string requested)
     {

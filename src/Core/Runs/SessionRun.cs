@@ -21,6 +21,7 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
     {
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
+        var runId = SandboxLabels.NewRunId();
         var source = Path.GetFullPath(request.SourceDirectory);
         var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, source));
         var host = HostContext.Current(source);
@@ -78,58 +79,33 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
                 await manager.StopAsync(source, request.Agent, all: false, cancellationToken);
             }
 
-            return Finish(request, plan, image, source, session, outcome, null, policy, publish, clock, started);
+            return Finish(request, plan, image, source, runId, outcome, null, policy, publish, clock, started);
         }
 
         SessionManager.Touch(source, request.Agent);
         await ClearOutputAsync(container, layout.OutputDirectory, policy, cancellationToken);
         await SandboxSteps.StageAsync(container, policy, layout, source, request.PublishDirectory, log, cancellationToken);
-        outcome = await ExecuteAsync(container, plan, policy, source, request, outcome, cancellationToken);
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            deadline.CancelAfter(policy.Timeout);
+            await using var killOnDeadline = deadline.Token.Register(() => _ = container.KillAsync());
+            log.Info($"Running in sandbox {container.ShortId}: {string.Join(' ', plan.Command)}");
+            outcome = await SandboxSteps.RunCommandAsync(engine, container, plan, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log,
+                outcome, deadline.Token, cancellationToken);
+        }
 
-        var collection = outcome.Outcome is RunOutcome.TimedOut or RunOutcome.Killed
-            ? Collect(policy, layout.OutputDirectory, publish, session.RunId) // the sandbox is dead: nothing writes any more
-            : await FrozenAsync(container, () => Task.FromResult(Collect(policy, layout.OutputDirectory, publish, session.RunId)));
-        return Finish(request, plan, image, source, session, outcome, collection, policy, publish, clock, started);
-    }
-
-    private async Task<ExecutionOutcome> ExecuteAsync(
-        SandboxContainer container, CommandPlan plan, SandboxPolicy policy, string source, RunRequest request, ExecutionOutcome outcome, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(policy.Timeout);
-        await using var killOnDeadline = deadline.Token.Register(() => _ = container.KillAsync());
-        log.Info($"Running in sandbox {container.ShortId}: {string.Join(' ', plan.Command)}");
-        await using var monitor = ResourceMonitor.Start(engine, container.Id, onPidsExhausted: () => _ = container.KillAsync());
-        try
-        {
-            var result = await container.ExecAsync(plan.Command, null, SandboxSteps.WorkingDirectory(source, request.WorkingDirectory), log.Output, deadline.Token);
-            await monitor.SettleAsync();
-            return outcome with
-            {
-                Outcome = monitor.PidsExhausted ? RunOutcome.PidsLimit
-                    : deadline.IsCancellationRequested ? RunOutcome.TimedOut
-                    : monitor.OutOfMemory ? RunOutcome.OutOfMemory
-                    : result.ExitCode == 0 ? RunOutcome.Succeeded : RunOutcome.CommandFailed,
-                CommandExitCode = result.ExitCode,
-                PeakMemoryBytes = monitor.PeakMemoryBytes,
-                PeakPids = monitor.PeakPids,
-            };
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return outcome with { Outcome = cancellationToken.IsCancellationRequested ? RunOutcome.Killed : RunOutcome.TimedOut };
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
-        {
-            return outcome with { Outcome = deadline.IsCancellationRequested ? RunOutcome.TimedOut : RunOutcome.Killed };
-        }
+        CollectionResult Publish() => Publishing.Publish(log, policy, request, layout.OutputDirectory, publish, runId, started, outcome, image);
+        var stopped = outcome.Outcome is RunOutcome.TimedOut or RunOutcome.Killed or RunOutcome.PidsLimit;
+        // A stopped sandbox writes nothing any more; a running one is frozen while its output is collected.
+        var collection = stopped ? Publish() : await FrozenAsync(container, () => Task.FromResult(Publish()));
+        return Finish(request, plan, image, source, runId, outcome, collection, policy, publish, clock, started);
     }
 
     private RunResult Finish(
-        RunRequest request, CommandPlan plan, ResolvedImage image, string source, SessionInfo session, ExecutionOutcome outcome, CollectionResult? collection,
+        RunRequest request, CommandPlan plan, ResolvedImage image, string source, string runId, ExecutionOutcome outcome, CollectionResult? collection,
         SandboxPolicy policy, string publish, Stopwatch clock, DateTimeOffset started)
     {
-        var summary = RunSummary.Finish(SandboxLabels.NewRunId(), outcome, collection, policy, publish, "", clock.Elapsed);
+        var summary = RunSummary.Finish(runId, outcome, collection, policy, publish, "", clock.Elapsed);
         RunSummary.Report(summary, log);
         AuditLog.Append(StatePaths.For(source).AuditLog, RunSummary.AuditRecord(summary, request, plan, image, started));
         return summary;
@@ -141,13 +117,6 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         var inspect = await engine.Client.Containers.InspectContainerAsync(session.ContainerId, cancellationToken);
         var samePolicy = inspect.Config?.Labels?.TryGetValue(SandboxLabels.PolicyHash, out var hash) == true && hash == PolicyCanonical.Sha256(policy);
         return samePolicy && LayoutOf(inspect, policy, source).PackageFolders.SequenceEqual(HostRestore.PackageFolders(source));
-    }
-
-    private CollectionResult Collect(SandboxPolicy policy, string output, string publish, string runId)
-    {
-        var collection = new Collector(policy.Artifacts, [], log).Collect(output, PublishFolder.Files(publish));
-        Manifest.Write(Path.Combine(publish, PublishFolder.ManifestFile), runId, collection);
-        return collection;
     }
 
     /// <summary>

@@ -164,6 +164,12 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         finally
         {
             await engine.Client.Containers.UnpauseContainerAsync(container.Id);
+            // The engine answers before its own state says "running" again (Docker 20.10 clears the paused flag
+            // from an event): an exec sent at once can be refused as "paused". Wait until it says so.
+            for (var i = 0; i < 100 && (await container.InspectAsync(CancellationToken.None)).State?.Paused == true; i++)
+            {
+                await Task.Delay(20);
+            }
         }
     }
 

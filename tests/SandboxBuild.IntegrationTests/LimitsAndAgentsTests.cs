@@ -104,6 +104,8 @@ public sealed partial class LimitsAndAgentsTests(EngineFixture fixture) : IClass
             var artifacts = Path.Combine(source.Path, "sandbox-output", "artifacts");
             Assert.Equal("kept", File.ReadAllText(Path.Combine(artifacts, "two.txt")).Trim());
             Assert.False(File.Exists(Path.Combine(artifacts, "one.txt")), "the first run's output was published again");
+            // Warm runs publish like fresh ones: manifest and provenance for this run's files.
+            Assert.Contains("two.txt", File.ReadAllText(Path.Combine(source.Path, "sandbox-output", "provenance.intoto.json")), StringComparison.Ordinal);
         }
         finally
         {

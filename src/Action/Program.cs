@@ -17,4 +17,11 @@ foreach (var command in SessionCommands.Create())
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Parse errors are coded like every other message, so scripts and MSBuild see `error SBX4001: ...`.
+    return CommandHost.ReportParseErrors(parsed);
+}
+
+return await parsed.InvokeAsync();

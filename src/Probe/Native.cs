@@ -12,6 +12,9 @@ internal static partial class Native
     public static partial int setuid(uint uid);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial int unshare(int flags);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -8,7 +8,7 @@ internal static class Probe
 {
     public static ProbeReport Run(ProbeRequest request)
     {
-        var report = new ProbeReport();
+        var report = new ProbeReport { ProbePid = Environment.ProcessId };
         var mounts = MountTable.Read(report.Errors);
 
         Guard(report, "identity", () => IdentityProbe.Read(report));
@@ -17,6 +17,7 @@ internal static class Probe
         Guard(report, "sockets", () => SocketProbe.Run(request, mounts, report));
         Guard(report, "credentials", () => CredentialProbe.Run(request, report));
         Guard(report, "escalation", () => EscalationProbe.Run(report));
+        Guard(report, "processes", () => ProcessProbe.Run(report));
         return report;
     }
 

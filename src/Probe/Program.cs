@@ -11,6 +11,7 @@ try
         ["probe", var json] => RunProbe(json),
         ["stage", .. var rest] => Stager.Run(rest),
         ["clear", var folder] => Stager.Clear(folder),
+        ["settle", var output] => ProcessProbe.Settle(output),
         _ => Usage(),
     };
 }
@@ -30,6 +31,6 @@ static int RunProbe(string json)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--map FROM=TO ...] | clear DIR");
+    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--map FROM=TO ...] | clear DIR | settle OUTPUT-DIR");
     return 2;
 }

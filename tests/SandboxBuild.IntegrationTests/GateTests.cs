@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using Docker.DotNet.Models;
+using SandboxBuild.Engine;
+using SandboxBuild.Runs;
 using SandboxBuild.Validation;
 
 namespace SandboxBuild.IntegrationTests;
@@ -10,12 +12,20 @@ namespace SandboxBuild.IntegrationTests;
 /// </summary>
 public sealed class GateTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
+    /// <summary>The gate as `validate` runs it (the run pipeline, proving a fresh sandbox), on a sandbox weakened for real.</summary>
     private async Task<ValidationReport> ValidateAsync(Action<CreateContainerParameters>? weaken = null, System.Net.IPAddress? listenAddress = null)
     {
         using var source = new TempFolder();
         source.Write("Program.cs", "// source under test");
-        return await LiveValidation.ValidatePolicyAsync(fixture.Engine, fixture.Policy, source.Path, HostContext.Current(source.Path),
-            EngineFixture.QuietLog, CancellationToken.None, customize: weaken, listenAddress: listenAddress);
+        var result = await new RunPipeline(EngineFixture.QuietLog).RunAsync(new RunRequest
+        {
+            SourceDirectory = source.Path,
+            Purpose = RunPurpose.Prove,
+            Overrides = new SandboxBuild.Policy.PolicyOverrides { Image = fixture.Image.Reference },
+            Customize = weaken is null ? null : p => weaken(p),
+            ListenAddress = listenAddress,
+        }, CancellationToken.None);
+        return result.Validation ?? throw new InvalidOperationException($"The run ended before the gate: {result.Outcome} {result.FailureCode?.Id}");
     }
 
     private static void AssertFails(ValidationReport report, params string[] codes)
@@ -152,7 +162,7 @@ public sealed class GateTests(EngineFixture fixture) : IClassFixture<EngineFixtu
     {
         using var source = new TempFolder();
         var layout = new SandboxBuild.Engine.SandboxLayout { SourceDirectory = source.Path, OutputDirectory = source.Path, ProbeVolume = fixture.ProbeVolume };
-        var container = await SandboxBuild.Runs.SandboxFactory.StartAsync(fixture.Engine, new SandboxBuild.Runs.SandboxRequest
+        var container = await SandboxFactory.StartAsync(fixture.Engine, new SandboxRequest
         {
             Policy = fixture.Policy,
             Layout = layout,

@@ -1,3 +1,4 @@
+using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 using SandboxBuild.Validation;
 

@@ -34,6 +34,24 @@ public class ProbeChecksTests
         RootFilesystem = new WriteResult { Path = "/var/tmp", MountReadOnly = true },
         SocketScanComplete = true,
         Attempts = [new AttemptResult { Name = "setuid-root", Blocked = true, Evidence = "EPERM" }],
+        ProbePid = 40,
+        ProcessTableRead = true,
+        Processes =
+        [
+            new ProcessInfo { Pid = 1, ParentPid = 0, Exe = "/usr/sbin/docker-init", StartTicks = 100 },
+            new ProcessInfo { Pid = 7, ParentPid = 1, Exe = "/usr/bin/sleep", Arguments = ["/bin/sleep", "1815"], StartTicks = 101 },
+            MsBuildNode(21),
+            new ProcessInfo { Pid = 40, ParentPid = 0, Exe = "/usr/share/dotnet/dotnet", Arguments = ["/usr/share/dotnet/dotnet", "/opt/sandboxbuild/probe/sandboxbuild-probe.dll", "probe"], StartTicks = 900 },
+        ],
+    };
+
+    private static ProcessInfo MsBuildNode(int pid) => new()
+    {
+        Pid = pid,
+        ParentPid = 1,
+        Exe = "/usr/share/dotnet/dotnet",
+        Arguments = ["/usr/share/dotnet/dotnet", "/usr/share/dotnet/sdk/10.0.100/MSBuild.dll", "-nologo", "-nodemode:1"],
+        StartTicks = 300,
     };
 
     private static IReadOnlyList<Finding> Failures(ProbeReport report) =>
@@ -56,6 +74,12 @@ public class ProbeChecksTests
         { "SBX2103", r => r.Tcp!.Outcome = "timeout" },
         { "SBX2103", r => r.Tcp = null },
         { "SBX2104", r => r.Udp!.Outcome = "answered" },
+        { "SBX2140", r => r.ProcessTableRead = false },
+        { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 55, ParentPid = 1, Exe = "/usr/bin/python3", Arguments = ["python3", "-c", "writer"], StartTicks = 500 }) },
+        { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 56, ParentPid = 1, Exe = "/usr/bin/sleep", Arguments = ["/bin/sleep", "1815"], StartTicks = 600 }) },
+        { "SBX2140", r => { var hooked = MsBuildNode(57); hooked.LoaderHooks = true; r.Processes.Add(hooked); } },
+        { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 58, ParentPid = 1, Exe = "/usr/share/dotnet/dotnet", Arguments = ["dotnet", "/workspace/build/evil/MSBuild.dll"], StartTicks = 700 }) },
+        { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 59, ParentPid = -1 }) },
         { "SBX2105", r => r.Uid = 0 },
         { "SBX2105", r => r.Uid = -1 },
         { "SBX2106", r => r.CapBnd = "00000000a80425fb" },

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using NJsonSchema;
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 using SandboxBuild.Reporting;
 using SandboxBuild.Validation;

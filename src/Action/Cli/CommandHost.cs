@@ -39,7 +39,7 @@ internal static class CommandHost
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 log.Error(Codes.Killed, "Cancelled; sandboxes of this run were removed.");
-                return 130;
+                return ExitCodes.Cancelled;
             }
             catch (Exception e)
             {
@@ -51,6 +51,18 @@ internal static class CommandHost
                 (log as IDisposable)?.Dispose();
             }
         });
+    }
+
+    public static int ReportParseErrors(ParseResult parsed)
+    {
+        var log = CreateLog(parsed.GetValue(LogFormat), verbose: false);
+        foreach (var error in parsed.Errors)
+        {
+            log.Error(Codes.InvalidInput, $"{error.Message} Run `sandboxbuild {string.Join(' ', parsed.CommandResult.Command.Name)} --help` for its options.");
+        }
+
+        (log as IDisposable)?.Dispose();
+        return ExitCodes.Usage;
     }
 
     public static ISandboxLog CreateLog(string? format, bool verbose)

@@ -26,7 +26,7 @@ internal static class RunCommand
         limits.AddTo(run);
         CommandHost.SetAction(run, async (result, log, cancellationToken) =>
         {
-            var outcome = await new RunOrchestrator(log).RunAsync(new RunRequest
+            var outcome = await new RunPipeline(log).RunAsync(new RunRequest
             {
                 SourceDirectory = result.GetValue(source)!,
                 PolicyFile = result.GetValue(policy),
@@ -35,7 +35,7 @@ internal static class RunCommand
                 WorkingDirectory = result.GetValue(workdir) ?? ".",
                 PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
                 SkipRestore = result.GetValue(noRestore),
-                Warm = result.GetValue(warm),
+                Lease = result.GetValue(warm) ? LeaseKind.Warm : LeaseKind.Fresh,
                 Agent = result.GetValue(agent) ?? "default",
                 BaselineFile = result.GetValue(baseline),
             }, cancellationToken);

@@ -23,18 +23,27 @@ internal static class SessionCommands
         limits.AddTo(start);
         CommandHost.SetAction(start, async (result, log, cancellationToken) =>
         {
-            var folder = Path.GetFullPath(result.GetValue(source)!);
-            var effective = limits.Read(result).ApplyTo(PolicyLoader.Resolve(result.GetValue(policy), folder));
-            if (!Quantities.TryParseDuration(result.GetValue(idle)!, out var lifetime))
+            if (!Quantities.TryParseDuration(result.GetValue(idle)!, out var idleTimeout))
             {
                 throw new SandboxException(Codes.InvalidInput, $"The idle timeout '{result.GetValue(idle)}' is not a duration such as 2h.");
             }
 
-            using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
-            await Janitor.SweepAsync(engine, log, cancellationToken);
-            var session = await new SessionManager(engine, log).StartAsync(folder, effective, result.GetValue(agent) ?? "default", lifetime, prove: true, cancellationToken);
-            Console.Out.WriteLine(session.ContainerId[..12]);
-            return 0;
+            var run = await new RunPipeline(log).RunAsync(new RunRequest
+            {
+                SourceDirectory = result.GetValue(source)!,
+                Purpose = RunPurpose.Prove,
+                Lease = LeaseKind.Warm,
+                IdleTimeout = idleTimeout,
+                PolicyFile = result.GetValue(policy),
+                Overrides = limits.Read(result),
+                Agent = result.GetValue(agent) ?? "default",
+            }, cancellationToken);
+            if (run.ExitCode == 0 && run.ContainerId is { } id)
+            {
+                Console.Out.WriteLine(id[..12]);
+            }
+
+            return run.ExitCode;
         });
         return start;
     }
@@ -49,16 +58,17 @@ internal static class SessionCommands
         var exec = new Command("exec", "Run a command in the running sandbox (no TTY needed); its output is collected like a run's.") { source, policy, agent, output, command };
         CommandHost.SetAction(exec, async (result, log, cancellationToken) =>
         {
-            using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
-            var outcome = await new SessionRun(engine, log).ExecAsync(new RunRequest
+            var run = await new RunPipeline(log).RunAsync(new RunRequest
             {
                 SourceDirectory = result.GetValue(source)!,
+                Lease = LeaseKind.Warm,
+                StartWarm = false,
                 PolicyFile = result.GetValue(policy),
                 Agent = result.GetValue(agent) ?? "default",
                 Command = result.GetValue(command) ?? [],
                 PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
-            }, autoStart: false, cancellationToken);
-            return outcome.ExitCode;
+            }, cancellationToken);
+            return run.ExitCode;
         });
         return exec;
     }
@@ -72,7 +82,7 @@ internal static class SessionCommands
         {
             using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
             var folder = Path.GetFullPath(result.GetValue(source)!);
-            var session = await new SessionManager(engine, log).FindAsync(folder, result.GetValue(agent) ?? "default", cancellationToken)
+            var session = await new WarmSandboxes(engine, log).FindAsync(folder, result.GetValue(agent) ?? "default", cancellationToken)
                 ?? throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox for {folder}.");
             var docker = new ProcessStartInfo("docker") { UseShellExecute = false };
             foreach (var argument in new[] { "exec", "-it", "-w", SandboxPolicy.BuildTarget, session.ContainerId, "/bin/bash" })
@@ -103,7 +113,7 @@ internal static class SessionCommands
         {
             var folder = Path.GetFullPath(result.GetValue(source)!);
             using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
-            var sandboxes = await new SessionManager(engine, log).ListAsync(folder, allKinds: true, cancellationToken);
+            var sandboxes = await new WarmSandboxes(engine, log).ListAsync(folder, allKinds: true, cancellationToken);
             log.Info($"Engine: Docker {engine.ServerVersion} (API {engine.ApiVersion}) at {engine.Endpoint}");
             log.Info(sandboxes.Count == 0 ? "No sandboxes for this repository." : $"{sandboxes.Count} sandbox(es):");
             foreach (var s in sandboxes)
@@ -167,7 +177,7 @@ internal static class SessionCommands
         CommandHost.SetAction(stop, async (result, log, cancellationToken) =>
         {
             using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
-            var stopped = await new SessionManager(engine, log).StopAsync(Path.GetFullPath(result.GetValue(source)!), result.GetValue(agent), result.GetValue(all), cancellationToken);
+            var stopped = await new WarmSandboxes(engine, log).StopAsync(Path.GetFullPath(result.GetValue(source)!), result.GetValue(agent), result.GetValue(all), cancellationToken);
             log.Info(stopped == 0 ? "Nothing to stop." : $"Stopped {stopped} sandbox(es).");
             return 0;
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SandboxBuild.Diagnostics;
-using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 using SandboxBuild.Reporting;
 using SandboxBuild.Runs;
@@ -10,9 +9,9 @@ using SandboxBuild.Validation.Compose;
 namespace SandboxBuild.Cli;
 
 /// <summary>
-/// `sandboxbuild validate`: the security gate on its own, for CI. Judges the policy and compose files, then a
-/// real sandbox made from the policy (or a running one), compares with the committed baseline, and reports
-/// as a table, JSON, SARIF and GitHub annotations. Exits non-zero on any failure.
+/// `sandboxbuild validate`: the security gate on its own, for CI. A run of the pipeline that proves the
+/// sandbox and stops (a fresh one made from the policy, or a running one with --container); this command
+/// only chooses the inputs and writes the reports (JSON, SARIF, step summary, baseline).
 /// </summary>
 internal static class ValidateCommand
 {
@@ -36,69 +35,37 @@ internal static class ValidateCommand
         CommandHost.SetAction(validate, async (result, log, cancellationToken) =>
         {
             var sourceDirectory = Path.GetFullPath(result.GetValue(source)!);
-            var effective = new PolicyOverrides { Image = result.GetValue(image) }.ApplyTo(PolicyLoader.Resolve(result.GetValue(policy), sourceDirectory));
-            var host = HostContext.Current(sourceDirectory);
-            var report = Gate.JudgeStatic(effective, sourceDirectory, host);
-
-            var composeFiles = result.GetValue(compose) is { Length: > 0 } given ? given : ComposeReader.FindDefault(sourceDirectory) is { } found ? [found] : [];
-            foreach (var file in composeFiles)
+            var attachTo = result.GetValue(container);
+            var run = await new RunPipeline(log).RunAsync(new RunRequest
             {
-                report = report.With(ComposeReader.Judge(file, host));
+                SourceDirectory = sourceDirectory,
+                Purpose = RunPurpose.Prove,
+                ShowAllChecks = true,
+                Lease = attachTo is null ? LeaseKind.Fresh : LeaseKind.Attached,
+                AttachTo = attachTo,
+                PolicyFile = result.GetValue(policy),
+                Overrides = new PolicyOverrides { Image = result.GetValue(image) },
+                ComposeFiles = result.GetValue(compose) is { Length: > 0 } given ? given
+                    : ComposeReader.FindDefault(sourceDirectory) is { } found ? [found] : [],
+                StaticOnly = result.GetValue(staticOnly),
+                BaselineFile = result.GetValue(baseline),
+            }, cancellationToken);
+
+            if (run.Verdict is { } verdict && run.Policy is { } effective)
+            {
+                WriteReports(verdict, effective, sourceDirectory, result.GetValue(json), result.GetValue(sarif), result.GetValue(writeBaseline), log);
             }
 
-            if (!result.GetValue(staticOnly))
-            {
-                using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
-                if (result.GetValue(container) is null)
-                {
-                    // The image a run would really use, so a baseline written here matches what runs.
-                    effective = effective with { Image = (await ImageResolver.ResolveAsync(engine, effective, log, cancellationToken)).Reference };
-                }
-
-                var runtime = await JudgeRuntimeAsync(engine, effective, sourceDirectory, host, result.GetValue(container), log, cancellationToken);
-                report = runtime with { Findings = [.. report.Findings, .. runtime.Findings] };
-            }
-
-            var drift = result.GetValue(baseline) is { } baselineFile ? BaselineDiff.Compare(Baseline.Read(baselineFile), effective, report) : null;
-            return Report(report, drift, effective, sourceDirectory, result.GetValue(json), result.GetValue(sarif), result.GetValue(writeBaseline), log);
+            return run.ExitCode;
         });
         return validate;
     }
 
-    private static async Task<ValidationReport> JudgeRuntimeAsync(
-        EngineConnection engine, SandboxPolicy policy, string source, HostContext host, string? containerId, ISandboxLog log, CancellationToken cancellationToken)
+    private static void WriteReports(GateVerdict verdict, SandboxPolicy policy, string source, string? json, string? sarif, string? writeBaseline, ISandboxLog log)
     {
-        if (containerId is null)
-        {
-            log.Info($"Starting a validation sandbox from {policy.Image} ...");
-            return await LiveValidation.ValidatePolicyAsync(engine, policy, source, host, log, cancellationToken);
-        }
-
-        var attached = SandboxContainer.Attach(engine, containerId);
-        var layout = new SandboxLayout { SourceDirectory = source, OutputDirectory = source };
-        return await Gate.JudgeRunningAsync(engine, attached, policy, layout, host, cancellationToken);
-    }
-
-    private static int Report(
-        ValidationReport report, IReadOnlyList<DriftChange>? drift, SandboxPolicy policy, string source, string? json, string? sarif, string? writeBaseline, ISandboxLog log)
-    {
-        log.Info(ConsoleReport.Table(report, includePasses: true));
-        ConsoleReport.LogFailures(report, log);
-        foreach (var change in drift ?? [])
-        {
-            if (change.Weaker)
-            {
-                log.Error(Codes.Drift, $"{change.Describe()}. Fix: {Codes.Drift.Fix}", change.Location);
-            }
-            else
-            {
-                log.Info($"Drift (not a weakening): {change.Describe()}");
-            }
-        }
-
         if (json is not null)
         {
-            var text = JsonReport.Write(report, drift);
+            var text = JsonReport.Write(verdict.Report, verdict.Drift);
             if (json == "-")
             {
                 Console.Out.WriteLine(text);
@@ -111,24 +78,21 @@ internal static class ValidateCommand
 
         if (sarif is not null)
         {
-            File.WriteAllText(sarif, SarifReport.Write(report, drift, source, policy.Origin.File ?? Path.Combine(source, PolicyLoader.DefaultFileName)));
+            File.WriteAllText(sarif, SarifReport.Write(verdict.Report, verdict.Drift, source, policy.Origin.File ?? Path.Combine(source, PolicyLoader.DefaultFileName)));
             log.Info($"SARIF written to {sarif}.");
         }
 
-        GitHubFiles.AppendSummary(GitHubSummary.Write(report, drift, null, null));
+        GitHubFiles.AppendSummary(GitHubSummary.Write(verdict.Report, verdict.Drift, null, null));
 
-        var passed = report.Passed && (drift is null || drift.All(d => !d.Weaker));
         if (writeBaseline is not null)
         {
-            Baseline.From(policy, report).Write(writeBaseline);
-            log.Info(passed ? $"Baseline written to {writeBaseline}; commit it." : $"Baseline written to {writeBaseline}, but the gate FAILED: do not approve it as is.");
+            Baseline.From(policy, verdict.Report).Write(writeBaseline);
+            log.Info(verdict.Passed ? $"Baseline written to {writeBaseline}; commit it." : $"Baseline written to {writeBaseline}, but the gate FAILED: do not approve it as is.");
         }
 
-        if (drift is { Count: > 0 } && drift.All(d => !d.Weaker))
+        if (verdict.Drift.Count > 0 && verdict.Weakenings.Count == 0)
         {
             log.Info("No weakening against the baseline.");
         }
-
-        return passed ? ExitCodes.Success : ExitCodes.GateFailed;
     }
 }

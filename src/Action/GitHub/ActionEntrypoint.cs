@@ -42,19 +42,18 @@ internal static class ActionEntrypoint
             DriftFailsGate = inputs.FailOnDrift,
             SourceDescription = $"{Environment.GetEnvironmentVariable("GITHUB_REPOSITORY")}@{Environment.GetEnvironmentVariable("GITHUB_SHA")}",
         };
-        var result = await new RunOrchestrator(log).RunAsync(request, cancellationToken);
+        var result = await new RunPipeline(log).RunAsync(request, cancellationToken);
 
-        if (result.Validation is { } validation)
+        if (result.Verdict is { } verdict)
         {
-            File.WriteAllText(sarif, SarifReport.Write(validation, result.Drift, workspace,
+            File.WriteAllText(sarif, SarifReport.Write(verdict.Report, verdict.Drift, workspace,
                 result.Policy?.Origin.File ?? Path.Combine(workspace, PolicyLoader.DefaultFileName)));
-            GitHubFiles.AppendSummary(GitHubSummary.Write(validation, result.Drift, result.Collection, result.CommandExitCode));
+            GitHubFiles.AppendSummary(GitHubSummary.Write(verdict.Report, verdict.Drift, result.Collection, result.CommandExitCode));
         }
 
-        var gatePassed = result.Validation?.Passed == true && !(inputs.FailOnDrift && result.Drift.Any(d => d.Weaker));
         ActionOutputs.Write(new Dictionary<string, string>
         {
-            ["gate-result"] = gatePassed ? "passed" : "failed",
+            ["gate-result"] = result.Verdict?.Passed == true ? "passed" : "failed",
             ["exit-code"] = result.CommandExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             ["artifacts-path"] = Relative(workspace, PublishFolder.Files(output)),
             ["manifest-path"] = Relative(workspace, Path.Combine(output, PublishFolder.ManifestFile)),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SandboxBuild.Diagnostics;
 
 namespace SandboxBuild.Artifacts;
 
@@ -36,7 +37,7 @@ public static class Manifest
                     ["path"] = s.Path, ["line"] = s.Line, ["rule"] = s.Rule, ["masked"] = s.Masked, ["blocked"] = s.Blocked,
                 }).ToArray()),
         };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Reporting.JsonText.Indented);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, JsonText.Indented);
         File.WriteAllBytes(path, bytes);
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }

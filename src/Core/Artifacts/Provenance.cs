@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SandboxBuild.Diagnostics;
 
 namespace SandboxBuild.Artifacts;
 
@@ -31,6 +32,14 @@ public sealed record RunEvidence
     public DateTimeOffset FinishedOn { get; init; }
 
     public long? ExitCode { get; init; }
+
+    /// <summary>
+    /// For a run in a warm sandbox: the session (the run that started it) and every command run in it before,
+    /// oldest first. Anything run there earlier may have shaped what this run published.
+    /// </summary>
+    public string? Session { get; init; }
+
+    public IReadOnlyList<IReadOnlyList<string>> EarlierCommands { get; init; } = [];
 }
 
 /// <summary>
@@ -68,6 +77,12 @@ public static class Provenance
                     {
                         ["network"] = run.NetworkMode,
                         ["exitCode"] = run.ExitCode,
+                        ["session"] = run.Session is null ? null : new JsonObject
+                        {
+                            ["id"] = run.Session,
+                            ["earlierCommands"] = new JsonArray(run.EarlierCommands
+                                .Select(c => (JsonNode?)new JsonArray(c.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray())).ToArray()),
+                        },
                         ["validation"] = new JsonObject
                         {
                             ["passed"] = run.ValidationPassed,
@@ -98,6 +113,6 @@ public static class Provenance
                 },
             },
         };
-        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(statement, Reporting.JsonText.Indented));
+        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(statement, JsonText.Indented));
     }
 }

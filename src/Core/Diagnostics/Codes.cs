@@ -115,6 +115,8 @@ public static class Codes
         "Set `read_only: true`.");
     public static readonly SandboxCode ProbeEscalation = new("SBX2117", "A privilege escalation attempt succeeded", Severity.Error,
         "Drop ALL capabilities, keep seccomp and no-new-privileges on.");
+    public static readonly SandboxCode ProbeStrayProcess = new("SBX2140", "A process other than the sandbox's own is running", Severity.Error,
+        "Stop the sandbox (`sandboxbuild stop`); SandboxBuild ends what earlier commands left running before each run, so one that survives is an escape attempt.");
 
     // 22xx: compose files.
     public static readonly SandboxCode ComposeMerged = new("SBX2201", "Compose merges more than the named file", Severity.Note,

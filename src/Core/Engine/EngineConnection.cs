@@ -69,6 +69,10 @@ public sealed class EngineConnection : IDisposable
 
     public void Dispose() => Client.Dispose();
 
+    /// <summary>`docker info`, as the facts a baseline pins (runtime, rootless, seccomp profile, cgroup version).</summary>
+    public async Task<EngineFacts> GetFactsAsync(CancellationToken cancellationToken) =>
+        EngineFacts.From(await EngineException.Wrap(() => Client.System.GetSystemInfoAsync(cancellationToken), "docker info"), ApiVersion.ToString());
+
     private static async Task<EngineConnection> NegotiateAsync(Uri endpoint, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -5,40 +5,45 @@ using SandboxBuild.Diagnostics;
 
 namespace SandboxBuild.Engine;
 
+/// <summary>A sandbox as the engine lists it.</summary>
+public sealed record SandboxInfo(string Id, string State, string Image, DateTime Created, IReadOnlyDictionary<string, string> Labels)
+{
+    public string ShortId => Id[..Math.Min(12, Id.Length)];
+
+    public string? Label(string name) => Labels.TryGetValue(name, out var value) ? value : null;
+}
+
+/// <summary>A leftover the janitor removed, and why: a run whose owner died is recorded by the caller.</summary>
+public sealed record Leftover(SandboxInfo Sandbox, string Reason);
+
 /// <summary>
 /// Removes what crashed runs left behind: sandboxes whose owning process is gone, whose lifetime has passed,
 /// or that have stopped. Found by label, never by name, so it cannot touch containers it did not create.
+/// What they wrote stays in their private output folder, for the caller to record and publish.
 /// </summary>
 public static class Janitor
 {
-    public static async Task<int> SweepAsync(EngineConnection engine, ISandboxLog log, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Leftover>> SweepAsync(EngineConnection engine, ISandboxLog log, CancellationToken cancellationToken)
     {
-        var removed = 0;
-        foreach (var container in await ListAsync(engine, [], cancellationToken))
+        var removed = new List<Leftover>();
+        foreach (var sandbox in await ListAsync(engine, [], cancellationToken))
         {
-            var labels = container.Labels ?? new Dictionary<string, string>();
-            var reason = WhyLeftOver(container.State, labels, DateTimeOffset.UtcNow);
-            if (reason is null)
+            if (WhyLeftOver(sandbox.State, sandbox.Labels, DateTimeOffset.UtcNow) is not { } reason)
             {
                 continue;
             }
 
-            try
+            if (await RemoveAsync(engine, sandbox.Id))
             {
-                await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
-                log.Detail($"removed leftover sandbox {container.ID[..12]} ({reason})");
-                removed++;
-            }
-            catch (Docker.DotNet.DockerApiException)
-            {
-                // Removed concurrently by another run's janitor: fine.
+                log.Detail($"removed leftover sandbox {sandbox.ShortId} ({reason})");
+                removed.Add(new Leftover(sandbox, reason));
             }
         }
 
         return removed;
     }
 
-    public static async Task<IList<ContainerListResponse>> ListAsync(EngineConnection engine, IEnumerable<string> extraLabelFilters, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SandboxInfo>> ListAsync(EngineConnection engine, IEnumerable<string> extraLabelFilters, CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, bool> { [$"{SandboxLabels.Managed}=true"] = true };
         foreach (var filter in extraLabelFilters)
@@ -46,15 +51,35 @@ public static class Janitor
             labels[filter] = true;
         }
 
-        return await engine.Client.Containers.ListContainersAsync(new ContainersListParameters
+        var containers = await EngineException.Wrap(() => engine.Client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
-        }, cancellationToken);
+        }, cancellationToken), "docker ps");
+        return containers.Select(c => new SandboxInfo(c.ID, c.State ?? "", c.Image ?? "", c.Created,
+            (c.Labels ?? new Dictionary<string, string>()).AsReadOnly())).ToArray();
+    }
+
+    /// <summary>Removes a sandbox and its anonymous volumes; false when it was gone already (or another janitor won).</summary>
+    public static async Task<bool> RemoveAsync(EngineConnection engine, string id)
+    {
+        try
+        {
+            await engine.Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None);
+            return true;
+        }
+        catch (Docker.DotNet.DockerApiException e) when (e.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+        catch (Docker.DotNet.DockerApiException e)
+        {
+            throw new EngineException($"docker rm {id[..Math.Min(12, id.Length)]}: {EngineException.Describe(e)}", e);
+        }
     }
 
     /// <summary>Why a managed container is a leftover, or null when it is in use. Pure, for tests.</summary>
-    public static string? WhyLeftOver(string state, IDictionary<string, string> labels, DateTimeOffset now)
+    public static string? WhyLeftOver(string state, IReadOnlyDictionary<string, string> labels, DateTimeOffset now)
     {
         // A "created" container may be a concurrent run's between create and start: judged by owner and lifetime only.
         if (state is "exited" or "dead")
@@ -68,7 +93,7 @@ public static class Janitor
             return "lifetime passed";
         }
 
-        if (labels.TryGetValue(SandboxLabels.Kind, out var kind) && kind != "session" && labels.TryGetValue(SandboxLabels.Owner, out var owner) && !OwnerAlive(owner))
+        if (labels.TryGetValue(SandboxLabels.Kind, out var kind) && kind != SandboxKinds.Session && labels.TryGetValue(SandboxLabels.Owner, out var owner) && !OwnerAlive(owner))
         {
             return $"owner {owner} is gone";
         }

@@ -58,8 +58,26 @@ public sealed class SandboxContainer : IAsyncDisposable
 
     public static SandboxContainer Attach(EngineConnection engine, string id) => new(engine, id) { KeepOnDispose = true };
 
+    /// <summary>The raw inspect, for tests and experts; the library itself reads <see cref="DescribeAsync"/>.</summary>
     public Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
         _engine.Client.Containers.InspectContainerAsync(Id, cancellationToken);
+
+    public async Task<ContainerDescription> DescribeAsync(CancellationToken cancellationToken) =>
+        new(await EngineException.Wrap(() => InspectAsync(cancellationToken), $"docker inspect {ShortId}"));
+
+    /// <summary>Freezes every process of the sandbox (cgroup freezer): nothing inside runs or writes until <see cref="UnpauseAsync"/>.</summary>
+    public Task PauseAsync() => EngineException.Wrap(() => _engine.Client.Containers.PauseContainerAsync(Id), $"docker pause {ShortId}");
+
+    public async Task UnpauseAsync()
+    {
+        await EngineException.Wrap(() => _engine.Client.Containers.UnpauseContainerAsync(Id), $"docker unpause {ShortId}");
+        // The engine answers before its own state says "running" again (Docker 20.10 clears the paused flag
+        // from an event): an exec sent at once can be refused as "paused". Wait until it says so.
+        for (var i = 0; i < 100 && (await InspectAsync(CancellationToken.None)).State?.Paused == true; i++)
+        {
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>Runs a command and collects its output (for the probe and other tools of our own).</summary>
     public Task<ExecResult> RunAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, CancellationToken cancellationToken) =>
@@ -67,6 +85,23 @@ public sealed class SandboxContainer : IAsyncDisposable
 
     /// <summary>Runs a command with each output line handed to <paramref name="onLine"/> as it arrives.</summary>
     public async Task<ExecResult> ExecAsync(
+        IReadOnlyList<string> command,
+        IReadOnlyDictionary<string, string>? environment,
+        string? workingDirectory,
+        Action<string, OutputChannel>? onLine,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExecCoreAsync(command, environment, workingDirectory, onLine, cancellationToken);
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException)
+        {
+            throw new EngineException($"exec in sandbox {ShortId}: {EngineException.Describe(e)}", e);
+        }
+    }
+
+    private async Task<ExecResult> ExecCoreAsync(
         IReadOnlyList<string> command,
         IReadOnlyDictionary<string, string>? environment,
         string? workingDirectory,

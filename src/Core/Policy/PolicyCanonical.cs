@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SandboxBuild.Diagnostics;
 
 namespace SandboxBuild.Policy;
 
@@ -58,7 +59,7 @@ public static class PolicyCanonical
         },
     };
 
-    public static string ToJson(SandboxPolicy policy) => ToNode(policy).ToJsonString(Reporting.JsonText.Compact);
+    public static string ToJson(SandboxPolicy policy) => ToNode(policy).ToJsonString(JsonText.Compact);
 
     public static string Sha256(SandboxPolicy policy) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson(policy))));

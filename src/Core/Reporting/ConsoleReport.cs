@@ -35,14 +35,52 @@ public static class ConsoleReport
         return builder.ToString().TrimEnd();
     }
 
-    public static string Summary(ValidationReport report)
+    public static string Summary(ValidationReport report) => Summary(GateVerdict.Of(report));
+
+    public static string Summary(GateVerdict verdict)
     {
+        var report = verdict.Report;
         var failed = report.Findings.Count(f => f.Status == CheckStatus.Fail);
         var warned = report.Findings.Count(f => f.Status == CheckStatus.Warn);
         var passed = report.Findings.Count(f => f.Status == CheckStatus.Pass);
-        var verdict = report.Passed ? "PASSED" : "FAILED";
+        var drift = verdict.Weakenings.Count > 0 ? $", {verdict.Weakenings.Count} weakened against the baseline" : "";
         var time = report.Duration > TimeSpan.Zero ? $" in {report.Duration.TotalSeconds:0.00} s" : "";
-        return $"Security gate {verdict}: {passed} passed, {failed} failed, {warned} warnings{time}.";
+        return $"Security gate {(verdict.Passed ? "PASSED" : "FAILED")}: {passed} passed, {failed} failed, {warned} warnings{drift}{time}.";
+    }
+
+    /// <summary>
+    /// The verdict as a run tells it: each failure and weakening as a coded message with its fix, the table at
+    /// detail level, and the one-line summary.
+    /// </summary>
+    public static void LogVerdict(GateVerdict verdict, ISandboxLog log, bool fullTable = false)
+    {
+        LogFailures(verdict.Report, log);
+        foreach (var change in verdict.Drift)
+        {
+            if (change.Weaker && verdict.DriftFails)
+            {
+                log.Error(Codes.Drift, $"{change.Describe()}. Fix: {Codes.Drift.Fix}", change.Location);
+            }
+            else if (change.Weaker)
+            {
+                log.Warning(Codes.Drift, $"{change.Describe()} (drift does not fail this run).", change.Location);
+            }
+            else
+            {
+                log.Detail($"drift (not a weakening): {change.Describe()}");
+            }
+        }
+
+        if (fullTable)
+        {
+            log.Info(Table(verdict.Report, includePasses: true, includeSummary: false));
+        }
+        else
+        {
+            log.Detail(Table(verdict.Report, includePasses: true, includeSummary: false));
+        }
+
+        log.Info(Summary(verdict));
     }
 
     /// <summary>Each failure as a coded error with its fix, for logs that annotate.</summary>

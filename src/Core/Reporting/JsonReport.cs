@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SandboxBuild.Diagnostics;
 using SandboxBuild.Validation;
 
 namespace SandboxBuild.Reporting;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SandboxBuild.Diagnostics;
 
 namespace SandboxBuild.Runs;
 
@@ -15,7 +16,7 @@ public static class AuditLog
         record["time"] ??= DateTimeOffset.UtcNow.ToString("O");
         record["user"] ??= Environment.UserName;
         record["host"] ??= Environment.MachineName;
-        var line = record.ToJsonString(Reporting.JsonText.Compact) + "\n";
+        var line = record.ToJsonString(JsonText.Compact) + "\n";
         // O_APPEND writes of one line are atomic enough for concurrent runs on one machine.
         using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.WriteThrough);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

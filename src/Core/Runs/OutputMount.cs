@@ -1,4 +1,3 @@
-using Docker.DotNet.Models;
 using SandboxBuild.Diagnostics;
 using SandboxBuild.Engine;
 using SandboxBuild.Host;
@@ -9,7 +8,7 @@ namespace SandboxBuild.Runs;
 /// <summary>
 /// The one host folder a sandbox may write: fresh for each run, inside a private (0700) state folder the
 /// sandbox never sees, and never a folder the host builds from. The collector publishes from it after the
-/// sandbox has stopped; then it is removed.
+/// sandbox has stopped (or while it is frozen); then it is removed.
 /// </summary>
 public sealed class OutputMount
 {
@@ -17,11 +16,13 @@ public sealed class OutputMount
 
     public string Path { get; }
 
-    public static OutputMount Create(StatePaths state, string runId, SandboxPolicy policy)
+    /// <summary>Where the output folder of a run (or a warm session) is: state/runs/NAME/out.</summary>
+    public static string PathFor(StatePaths state, string name) => System.IO.Path.Combine(state.RunFolder(name), "out");
+
+    public static OutputMount Create(StatePaths state, string name, SandboxPolicy policy)
     {
-        var runFolder = state.RunFolder(runId);
-        StatePaths.CreatePrivate(runFolder);
-        var path = System.IO.Path.Combine(runFolder, "out");
+        StatePaths.CreatePrivate(state.RunFolder(name));
+        var path = PathFor(state, name);
         Directory.CreateDirectory(path);
 
         // The sandbox user must be able to write it. As root we hand the fresh, empty folder over; otherwise it
@@ -36,7 +37,7 @@ public sealed class OutputMount
     }
 
     /// <summary>Removes the folder; what the host user may not delete is removed by a short-lived sandbox of the same user.</summary>
-    public async Task RemoveAsync(EngineConnection engine, SandboxPolicy policy, ISandboxLog log)
+    public async Task RemoveAsync(EngineConnection engine, SandboxPolicy policy, IHostPaths hostPaths, ISandboxLog log)
     {
         var runFolder = System.IO.Path.GetDirectoryName(Path)!;
         try
@@ -51,27 +52,10 @@ public sealed class OutputMount
 
         try
         {
-            var cleaner = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
-            {
-                Image = policy.Image,
-                User = policy.User,
-                Entrypoint = ["/bin/rm", "-rf", "/run-folder/out"],
-                Labels = new Dictionary<string, string> { [SandboxLabels.Managed] = "true", [SandboxLabels.Kind] = "cleaner" },
-                HostConfig = new HostConfig
-                {
-                    NetworkMode = "none",
-                    CapDrop = ["ALL"],
-                    SecurityOpt = ["no-new-privileges:true"],
-                    ReadonlyRootfs = true,
-                    Mounts = [new Mount { Type = "bind", Source = Path, Target = "/run-folder/out" }],
-                },
-            });
-            await engine.Client.Containers.StartContainerAsync(cleaner.ID, new ContainerStartParameters());
-            await engine.Client.Containers.WaitContainerAsync(cleaner.ID);
-            await engine.Client.Containers.RemoveContainerAsync(cleaner.ID, new ContainerRemoveParameters { Force = true });
+            await FolderCleaner.EmptyAsync(engine, policy.Image, policy.User, hostPaths.ToHost(Path));
             Directory.Delete(runFolder, recursive: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Docker.DotNet.DockerApiException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warning(Codes.ArtifactUnreadable, $"The run's private output folder could not be removed: {e.Message}");
         }

@@ -7,36 +7,37 @@ using SandboxBuild.Validation;
 
 namespace SandboxBuild.Runs;
 
-/// <summary>How every run, fresh or warm, publishes: collector, manifest, provenance.</summary>
+/// <summary>The stage that publishes a frozen sandbox's output: collector, manifest, provenance.</summary>
 internal static class Publishing
 {
     /// <summary>
     /// Collects the output folder of a stopped (or frozen) sandbox into the publish folder, with the host's own
     /// secret values as canaries, and writes the manifest and the provenance statement beside it.
     /// </summary>
-    public static CollectionResult Publish(
-        ISandboxLog log, SandboxPolicy policy, RunRequest request, string outputPath, string publish, string runId, DateTimeOffset started,
-        ExecutionOutcome outcome, ResolvedImage image)
+    public static CollectionResult Publish(RunSetup setup, SandboxLease lease, string publish, IReadOnlyList<string> command, GateVerdict verdict,
+        ExecutionOutcome execution, DateTimeOffset started, ISandboxLog log)
     {
-        var canaries = request.Canaries.Concat(HostSecretValues()).ToArray();
-        var collection = new Collector(policy.Artifacts, canaries, log).Collect(outputPath, PublishFolder.Files(publish));
-        var manifestHash = Manifest.Write(Path.Combine(publish, PublishFolder.ManifestFile), runId, collection);
-        var validation = outcome.Validation;
+        var canaries = setup.Request.Canaries.Concat(HostSecretValues()).ToArray();
+        var collection = new Collector(setup.Policy.Artifacts, canaries, log).Collect(lease.Layout.OutputDirectory, PublishFolder.Files(publish));
+        var manifestHash = Manifest.Write(Path.Combine(publish, PublishFolder.ManifestFile), setup.RunId, collection);
+        var session = lease.Session;
         Provenance.Write(Path.Combine(publish, PublishFolder.ProvenanceFile), new RunEvidence
         {
-            RunId = runId,
-            Command = outcome.Command,
-            PolicySha256 = PolicyCanonical.Sha256(policy),
-            NetworkMode = policy.Network,
-            ImageReference = image.Reference,
-            ImageDigest = image.Digest,
-            ValidationPassed = validation.Passed && !outcome.Drift.Any(d => d.Weaker),
-            ChecksPassed = validation.Findings.Count(f => f.Status == CheckStatus.Pass),
-            ChecksFailed = validation.Failures.Select(f => f.Code.Id).Distinct().ToArray(),
-            Source = request.SourceDescription ?? Path.GetFullPath(request.SourceDirectory),
+            RunId = setup.RunId,
+            Command = command,
+            PolicySha256 = PolicyCanonical.Sha256(setup.Policy),
+            NetworkMode = setup.Policy.Network,
+            ImageReference = setup.Image.Reference,
+            ImageDigest = setup.Image.Digest,
+            ValidationPassed = verdict.Passed,
+            ChecksPassed = verdict.Report.Findings.Count(f => f.Status == CheckStatus.Pass),
+            ChecksFailed = verdict.Report.Failures.Select(f => f.Code.Id).Distinct().ToArray(),
+            Source = setup.Request.SourceDescription ?? setup.Source,
             StartedOn = started,
             FinishedOn = DateTimeOffset.UtcNow,
-            ExitCode = outcome.CommandExitCode,
+            ExitCode = execution.CommandExitCode,
+            Session = session?.SessionId,
+            EarlierCommands = session?.Commands.Where(c => c.RunId != setup.RunId).Select(c => c.Command).ToArray() ?? [],
         }, collection, manifestHash);
         return collection;
     }

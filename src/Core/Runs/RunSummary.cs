@@ -1,47 +1,53 @@
 using System.Text.Json.Nodes;
 using SandboxBuild.Artifacts;
 using SandboxBuild.Diagnostics;
-using SandboxBuild.Engine;
 using SandboxBuild.Policy;
-using SandboxBuild.Validation;
 
 namespace SandboxBuild.Runs;
 
-/// <summary>How a run's end is told: the exit code, the closing lines, and the audit record.</summary>
+/// <summary>How a run's end is told, whatever stage it ended in: the result and exit code, the closing lines, and the audit record.</summary>
 internal static class RunSummary
 {
-    public static RunResult Finish(string runId, ExecutionOutcome outcome, CollectionResult? collection, SandboxPolicy policy, string publish, string logPath, TimeSpan duration)
+    public static RunResult Result(RunRecord run)
     {
-        var final = outcome.Outcome == RunOutcome.Succeeded && collection?.BlockedBySecrets == true ? RunOutcome.ArtifactsBlocked : outcome.Outcome;
-        var exitCode = final switch
+        var execution = run.Execution;
+        var outcome = run.EndedAs ?? execution?.Outcome ?? RunOutcome.Succeeded;
+        if (outcome == RunOutcome.Succeeded && run.Collection?.BlockedBySecrets == true)
+        {
+            outcome = RunOutcome.ArtifactsBlocked;
+        }
+
+        var exitCode = outcome switch
         {
             RunOutcome.Succeeded => ExitCodes.Success,
             RunOutcome.GateFailed => ExitCodes.GateFailed,
             RunOutcome.TimedOut => ExitCodes.Timeout,
-            RunOutcome.Killed => ExitCodes.Killed,
+            RunOutcome.Killed or RunOutcome.PidsLimit or RunOutcome.OutOfMemory => ExitCodes.Killed,
+            RunOutcome.Cancelled => ExitCodes.Cancelled,
             RunOutcome.ArtifactsBlocked => ExitCodes.ArtifactsBlocked,
             RunOutcome.SandboxError => ExitCodes.SandboxError,
-            RunOutcome.PidsLimit => ExitCodes.Killed,
-            RunOutcome.OutOfMemory => ExitCodes.Killed,
-            _ => (int)Math.Clamp(outcome.CommandExitCode ?? ExitCodes.SandboxError, 1, 255),
+            RunOutcome.InvalidInput => ExitCodes.Usage,
+            _ => (int)Math.Clamp(execution?.CommandExitCode ?? ExitCodes.SandboxError, 1, 255),
         };
+        var publish = run.Collection is null ? null : run.PublishDirectory;
         return new RunResult
         {
-            RunId = runId,
-            Outcome = final,
+            RunId = run.RunId,
+            Outcome = outcome,
             ExitCode = exitCode,
-            CommandExitCode = outcome.CommandExitCode,
-            Policy = policy,
-            Validation = outcome.Validation,
-            Drift = outcome.Drift,
-            Collection = collection,
+            CommandExitCode = execution?.CommandExitCode,
+            Policy = run.Policy,
+            Verdict = run.Verdict,
+            FailureCode = run.Failure,
+            Collection = run.Collection,
             PublishDirectory = publish,
-            ManifestPath = Path.Combine(publish, PublishFolder.ManifestFile),
-            ProvenancePath = Path.Combine(publish, PublishFolder.ProvenanceFile),
-            LogPath = logPath,
-            Duration = duration,
-            PeakMemoryBytes = outcome.PeakMemoryBytes,
-            PeakPids = outcome.PeakPids,
+            ManifestPath = publish is null ? null : Path.Combine(publish, PublishFolder.ManifestFile),
+            ProvenancePath = publish is null ? null : Path.Combine(publish, PublishFolder.ProvenanceFile),
+            LogPath = run.Log.Path,
+            ContainerId = run.ContainerId,
+            Duration = run.Clock.Elapsed,
+            PeakMemoryBytes = execution?.PeakMemoryBytes ?? 0,
+            PeakPids = execution?.PeakPids ?? 0,
         };
     }
 
@@ -57,10 +63,13 @@ internal static class RunSummary
                 log.Error(Codes.OutOfMemory, $"The command was killed for using more than {Quantities.FormatBytes(result.Policy!.Memory)} ({peaks}); exit code {result.CommandExitCode}.");
                 break;
             case RunOutcome.PidsLimit:
-                log.Error(Codes.PidsLimitReached, $"The sandbox stayed at its limit of {result.Policy!.Pids} processes for {ResourceMonitor.PidsGrace.TotalSeconds:0} s (a fork bomb) and was stopped ({peaks}); the output written so far was collected.");
+                log.Error(Codes.PidsLimitReached, $"The sandbox stayed at its limit of {result.Policy!.Pids} processes for {Engine.ResourceMonitor.PidsGrace.TotalSeconds:0} s (a fork bomb) and was stopped ({peaks}); the output written so far was collected.");
                 break;
             case RunOutcome.Killed:
-                log.Error(Codes.Killed, "The run was cancelled and its sandbox killed; the output written so far was collected.");
+                log.Error(Codes.Killed, "The sandbox was stopped while the command ran (`sandboxbuild stop` or the engine); the output written so far was collected.");
+                break;
+            case RunOutcome.Cancelled:
+                log.Error(Codes.Killed, "Cancelled: the sandbox was killed; the output written so far was collected.");
                 break;
             case RunOutcome.CommandFailed:
                 var failedTests = result.PublishDirectory is null ? 0 : TestResultsReport.ReportFailures(PublishFolder.Files(result.PublishDirectory), log);
@@ -70,32 +79,35 @@ internal static class RunSummary
 
         if (result.Collection is { } collection)
         {
-            log.Info($"Published {collection.Published.Count} file(s), {collection.TotalBytes} bytes, to {Path.Combine(result.PublishDirectory!, PublishFolder.FilesFolder)}"
+            log.Info($"Published {collection.Published.Count} file(s), {collection.TotalBytes} bytes, to {PublishFolder.Files(result.PublishDirectory!)}"
                 + $" ({collection.Refused.Count} refused, {collection.Secrets.Count} secrets); manifest {result.ManifestPath}.");
         }
 
         log.Info($"Run {result.RunId} {result.Outcome.ToString().ToLowerInvariant()} in {result.Duration.TotalSeconds:0.0} s (exit code {result.ExitCode}).");
     }
 
-    public static JsonObject AuditRecord(RunResult result, RunRequest request, CommandPlan plan, ResolvedImage image, DateTimeOffset started) => new()
+    public static JsonObject AuditRecord(RunResult result, RunRecord run) => new()
     {
-        ["event"] = "run",
+        ["event"] = run.Request.Purpose == RunPurpose.Command ? "run" : "prove",
         ["runId"] = result.RunId,
-        ["agent"] = request.Agent,
-        ["startedUtc"] = started.ToString("O"),
+        ["agent"] = run.Request.Agent,
+        ["lease"] = run.Request.Lease.ToString().ToLowerInvariant(),
+        ["startedUtc"] = run.Started.ToString("O"),
         ["durationMs"] = (long)result.Duration.TotalMilliseconds,
-        ["source"] = Path.GetFullPath(request.SourceDirectory),
-        ["command"] = new JsonArray(plan.Command.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+        ["source"] = run.Source,
+        ["command"] = run.Command is null ? null : new JsonArray(run.Command.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
         ["policySha256"] = result.Policy is null ? null : PolicyCanonical.Sha256(result.Policy),
-        ["image"] = image.Reference,
-        ["imageDigest"] = image.Digest,
-        ["validation"] = new JsonObject
+        ["image"] = run.Image?.Reference,
+        ["imageDigest"] = run.Image?.Digest,
+        ["container"] = result.ContainerId,
+        ["validation"] = result.Verdict is not { } verdict ? null : new JsonObject
         {
-            ["passed"] = result.Validation?.Passed,
-            ["failed"] = new JsonArray((result.Validation?.Failures ?? []).Select(f => f.Code.Id).Distinct().Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()),
-            ["drift"] = new JsonArray(result.Drift.Where(d => d.Weaker).Select(d => (JsonNode?)JsonValue.Create(d.Describe())).ToArray()),
+            ["passed"] = verdict.Passed,
+            ["failed"] = new JsonArray(verdict.Report.Failures.Select(f => f.Code.Id).Distinct().Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()),
+            ["drift"] = new JsonArray(verdict.Weakenings.Select(d => (JsonNode?)JsonValue.Create(d.Describe())).ToArray()),
         },
         ["outcome"] = result.Outcome.ToString(),
+        ["failure"] = result.FailureCode?.Id,
         ["exitCode"] = result.ExitCode,
         ["commandExitCode"] = result.CommandExitCode,
         ["peaks"] = new JsonObject { ["memoryBytes"] = result.PeakMemoryBytes, ["pids"] = result.PeakPids },

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 
 namespace SandboxBuild.Validation;
@@ -50,7 +51,7 @@ public sealed record Baseline(
             ["engine"] = Engine?.DeepClone(),
             ["checks"] = new JsonObject(Checks.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)JsonValue.Create(c.Value)))),
         };
-        File.WriteAllText(path, node.ToJsonString(Reporting.JsonText.Indented) + "\n");
+        File.WriteAllText(path, node.ToJsonString(JsonText.Indented) + "\n");
     }
 
     public static Baseline Read(string path)

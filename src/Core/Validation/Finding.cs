@@ -1,4 +1,5 @@
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
 
 namespace SandboxBuild.Validation;
 
@@ -7,17 +8,6 @@ public enum CheckStatus
     Pass,
     Warn,
     Fail,
-}
-
-/// <summary>Which kind of fact a finding was judged from.</summary>
-public enum FactSource
-{
-    Policy,
-    Compose,
-    Container,
-    Engine,
-    Probe,
-    Baseline,
 }
 
 /// <summary>

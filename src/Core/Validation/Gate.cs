@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Docker.DotNet;
 using SandboxBuild.Diagnostics;
 using SandboxBuild.Engine;
 using SandboxBuild.Policy;
@@ -31,26 +30,26 @@ public static class Gate
         var findings = new List<Finding>();
         var outputTargets = new HashSet<string>([policy.OutputTarget], StringComparer.Ordinal);
 
-        var inspectTask = container.InspectAsync(cancellationToken);
-        var infoTask = engine.Client.System.GetSystemInfoAsync(cancellationToken);
+        var describing = container.DescribeAsync(cancellationToken);
+        var engineFacts = engine.GetFactsAsync(cancellationToken);
         string? imageId = null;
         try
         {
-            var inspect = await inspectTask;
-            imageId = inspect.Image;
-            findings.AddRange(IsolationChecks.Judge(InspectFacts.From(inspect, outputTargets), host));
+            var description = await describing;
+            imageId = description.ImageId;
+            findings.AddRange(IsolationChecks.Judge(description.Isolation(outputTargets), host));
         }
-        catch (Exception e) when (e is DockerApiException or SandboxException or HttpRequestException)
+        catch (Exception e) when (e is EngineException or SandboxException)
         {
             findings.Add(Finding.Fail(Codes.InspectUnavailable, FactSource.Container, "docker inspect", e.Message, "a complete inspect"));
         }
 
-        EngineFacts? engineFacts = null;
+        EngineFacts? facts = null;
         try
         {
-            engineFacts = EngineFacts.From(await infoTask, engine.ApiVersion.ToString());
+            facts = await engineFacts;
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException)
+        catch (EngineException e)
         {
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
@@ -64,7 +63,7 @@ public static class Gate
             PolicySha256 = PolicyCanonical.Sha256(policy),
             ImageReference = policy.Image,
             ImageDigest = imageId,
-            Engine = engineFacts,
+            Engine = facts,
             ContainerId = container.Id,
             Duration = clock.Elapsed,
             Probe = probe,

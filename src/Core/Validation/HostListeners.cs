@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using SandboxBuild.Diagnostics;
 using SandboxBuild.Engine;
@@ -38,7 +37,7 @@ public sealed class HostListeners : IAsyncDisposable
     /// <param name="address">Where to listen; by default the engine bridge's gateway (or our own address in a container).</param>
     public static async Task<HostListeners> OpenAsync(EngineConnection engine, IPAddress? address, CancellationToken cancellationToken)
     {
-        address ??= await ResolveAddressAsync(engine, cancellationToken);
+        address ??= await EngineNetwork.HostSideAddressAsync(engine, cancellationToken);
         try
         {
             var tcp = new TcpListener(address, 0);
@@ -66,37 +65,6 @@ public sealed class HostListeners : IAsyncDisposable
         }
 
         _stop.Dispose();
-    }
-
-    private static async Task<IPAddress> ResolveAddressAsync(EngineConnection engine, CancellationToken cancellationToken)
-    {
-        if (Environment.GetEnvironmentVariable("SANDBOXBUILD_LISTEN_ADDRESS") is { Length: > 0 } configured)
-        {
-            return IPAddress.Parse(configured);
-        }
-
-        if (File.Exists("/.dockerenv"))
-        {
-            // In a container (the action), sibling containers on a bridge reach us at our own address.
-            return NetworkInterface.GetAllNetworkInterfaces()
-                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-                .Select(a => a.Address)
-                .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                ?? throw new SandboxException(Codes.ListenerUnavailable, "This container has no IPv4 address to listen on.");
-        }
-
-        try
-        {
-            var bridge = await engine.Client.Networks.InspectNetworkAsync("bridge", cancellationToken);
-            var gateway = bridge.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g));
-            return gateway is not null ? IPAddress.Parse(gateway)
-                : throw new SandboxException(Codes.ListenerUnavailable, "The engine's bridge network has no gateway address.");
-        }
-        catch (Docker.DotNet.DockerApiException e)
-        {
-            throw new SandboxException(Codes.ListenerUnavailable, $"The engine's bridge network cannot be inspected: {e.StatusCode}.");
-        }
     }
 
     private async Task AcceptAsync()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 using SandboxBuild.Probing;
 

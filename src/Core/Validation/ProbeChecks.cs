@@ -1,5 +1,6 @@
 using System.Globalization;
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
 using SandboxBuild.Probing;
 
 namespace SandboxBuild.Validation;
@@ -71,10 +72,23 @@ public static class ProbeChecks
         yield return Finding.Judge(report.SecretEnvironment.Count == 0, Codes.ProbeSecretEnvironment, Probe, "environment",
             report.SecretEnvironment.Count == 0 ? "no secrets" : string.Join(", ", report.SecretEnvironment.Select(n => SafeText.Escape(n))), "no secret variables");
 
+        yield return JudgeProcesses(report);
+
         var succeeded = report.Attempts.Where(a => !a.Blocked).ToArray();
         yield return Finding.Judge(report.Attempts.Count > 0 && succeeded.Length == 0, Codes.ProbeEscalation, Probe, "escalation attempts",
             report.Attempts.Count == 0 ? "not tried" : succeeded.Length == 0 ? $"{report.Attempts.Count} blocked"
                 : string.Join(", ", succeeded.Select(a => $"{a.Name}: {SafeText.Escape(a.Evidence)}")), "all blocked");
+    }
+
+    /// <summary>Only the sandbox's own processes and the SDK's build servers may be running when a command is about to start.</summary>
+    private static Finding JudgeProcesses(ProbeReport report)
+    {
+        var strays = ProcessRules.Strays(report.Processes, report.ProbePid);
+        return Finding.Judge(report.ProcessTableRead && report.ProbePid > 0 && strays.Count == 0, Codes.ProbeStrayProcess, Probe, "processes",
+            !report.ProcessTableRead ? "process table unreadable"
+                : strays.Count == 0 ? $"{report.Processes.Count} processes, none left over"
+                : string.Join(", ", strays.Take(5).Select(p => $"pid {p.Pid} {SafeText.Escape(p.Exe.Length > 0 ? p.Exe : "(unreadable)")} {SafeText.Escape(string.Join(' ', p.Arguments.Skip(1)), 80)}")),
+            "init, the sandbox's main process, the probe and build servers only");
     }
 
     private static Finding JudgeAttempt(ConnectResult? result, string? target, SandboxCode code, string subject) =>

@@ -45,7 +45,7 @@ public static class ProbeRunner
         {
             return (null, "the probe did not finish within 45 s");
         }
-        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException)
+        catch (IOException e)
         {
             return (null, $"the engine could not run the probe: {e.Message}");
         }

@@ -78,6 +78,13 @@ public sealed class ProbeReport
     public List<AttemptResult> Attempts { get; set; } = [];
 
     public List<string> Errors { get; set; } = [];
+
+    /// <summary>Every process in the sandbox when the probe ran; judged with <see cref="ProcessRules"/>.</summary>
+    public List<ProcessInfo> Processes { get; set; } = [];
+
+    public bool ProcessTableRead { get; set; }
+
+    public int ProbePid { get; set; } = -1;
 }
 
 public sealed class ConnectResult

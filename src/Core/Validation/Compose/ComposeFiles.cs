@@ -1,4 +1,5 @@
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
 
 namespace SandboxBuild.Validation.Compose;
 

@@ -1,4 +1,5 @@
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace SandboxBuild.Reporting;
+namespace SandboxBuild.Diagnostics;
 
 /// <summary>One JSON style for every file SandboxBuild writes: indented, and readable (no \u002B for '+').</summary>
 public static class JsonText

@@ -1,7 +1,7 @@
 using Docker.DotNet.Models;
 using SandboxBuild.Engine;
 
-namespace SandboxBuild.Runs;
+namespace SandboxBuild.Engine;
 
 /// <summary>
 /// Follows a sandbox while its command runs: the stats stream for peaks (for the audit log and evidence), the

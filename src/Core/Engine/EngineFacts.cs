@@ -1,6 +1,6 @@
 using Docker.DotNet.Models;
 
-namespace SandboxBuild.Validation;
+namespace SandboxBuild.Engine;
 
 /// <summary>
 /// The engine a sandbox runs on, from `docker info`: reported, and pinned by a baseline so a change of

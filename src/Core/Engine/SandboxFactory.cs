@@ -1,8 +1,22 @@
 using Docker.DotNet.Models;
-using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 
-namespace SandboxBuild.Runs;
+namespace SandboxBuild.Engine;
+
+/// <summary>What a sandbox is for; the janitor and `status` treat them differently.</summary>
+public static class SandboxKinds
+{
+    public const string Run = "run";
+    public const string Session = "session";
+    public const string Validate = "validate";
+    public const string Demo = "demo";
+}
+
+/// <summary>
+/// Edits the raw create request before the engine sees it: the expert's way to anything the policy cannot say,
+/// and how tests build a weakened sandbox for real. The engine's types stay behind this folder.
+/// </summary>
+public delegate void SandboxCustomization(CreateContainerParameters parameters);
 
 /// <summary>Everything needed to create one sandbox.</summary>
 public sealed record SandboxRequest
@@ -11,44 +25,44 @@ public sealed record SandboxRequest
 
     public required SandboxLayout Layout { get; init; }
 
-    /// <summary>run, session, validate or demo: the janitor treats them differently.</summary>
+    /// <summary>One of <see cref="SandboxKinds"/>.</summary>
     public required string Kind { get; init; }
 
     public required string RunId { get; init; }
 
     public required string RepositoryPath { get; init; }
 
+    /// <summary>
+    /// How long the container lives at most. Its main process is `sleep` for this long, so the sandbox ends by
+    /// itself at its deadline even when the process that started it is killed.
+    /// </summary>
     public required TimeSpan Lifetime { get; init; }
 
     public string Agent { get; init; } = "default";
+
+    /// <summary>Extra labels (e.g. the restore inputs a warm sandbox was made with).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public IHostPaths HostPaths { get; init; } = IdentityHostPaths.Instance;
 
     public Func<string, string?> HostVariable { get; init; } = Environment.GetEnvironmentVariable;
 
     /// <summary>For experts and for tests that must build a weakened sandbox: edits the raw create request.</summary>
-    public Action<CreateContainerParameters>? Customize { get; init; }
+    public SandboxCustomization? Customize { get; init; }
 }
 
+/// <summary>Creates and starts a sandbox exactly as the policy and layout say (see <see cref="SandboxSpec"/>).</summary>
 public static class SandboxFactory
 {
-    /// <summary>
-    /// What every sandbox of a source folder gets, whether it runs a command, validates or stays warm: the
-    /// source, the output folder, the package folders restore used, the probe and the policy's extra mounts.
-    /// </summary>
-    public static async Task<SandboxLayout> LayoutAsync(EngineConnection engine, SandboxPolicy policy, string source, string outputDirectory, CancellationToken cancellationToken) => new()
-    {
-        SourceDirectory = source,
-        OutputDirectory = outputDirectory,
-        PackageFolders = HostRestore.PackageFolders(source),
-        ProbeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken),
-        ExtraMounts = SandboxLayout.ResolveExtraMounts(policy, source),
-    };
-
     public static async Task<SandboxContainer> StartAsync(EngineConnection engine, SandboxRequest request, CancellationToken cancellationToken)
     {
         var labels = SandboxLabels.For(request.Kind, request.RunId, request.RepositoryPath, PolicyCanonical.Sha256(request.Policy),
-            DateTimeOffset.UtcNow + request.Lifetime + TimeSpan.FromMinutes(5), request.Agent);
+            DateTimeOffset.UtcNow + request.Lifetime + TimeSpan.FromMinutes(1), request.Agent);
+        foreach (var (name, value) in request.Labels)
+        {
+            labels[name] = value;
+        }
+
         var environment = SandboxEnvironment.Build(request.Policy, request.Layout, request.HostVariable);
         var parameters = SandboxSpec.Create(request.Policy, request.Layout, environment, labels, request.Lifetime, request.HostPaths);
         request.Customize?.Invoke(parameters);

@@ -1,6 +1,17 @@
 using SandboxBuild.Diagnostics;
 
-namespace SandboxBuild.Validation;
+namespace SandboxBuild.Engine;
+
+/// <summary>Which kind of fact a finding was judged from.</summary>
+public enum FactSource
+{
+    Policy,
+    Compose,
+    Container,
+    Engine,
+    Probe,
+    Baseline,
+}
 
 public sealed record MountFact(string Type, string Source, string Target, bool ReadOnly, string Propagation, SourceLocation? Location = null);
 
@@ -10,7 +21,7 @@ public sealed record EnvFact(string Name, string Value, SourceLocation? Location
 
 /// <summary>
 /// The isolation settings of one sandbox in one neutral shape, whether read from a policy file, a compose
-/// service or `docker inspect`. One judge (<see cref="IsolationChecks"/>) evaluates all three, so a setting
+/// service or `docker inspect`. One judge (the gate's isolation checks) evaluates all three, so a setting
 /// is held to the same rule wherever it is written.
 /// </summary>
 public sealed record IsolationFacts

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Docker.DotNet.Models;
 using SandboxBuild.Diagnostics;
+using SandboxBuild.Policy;
 
-namespace SandboxBuild.Validation;
+namespace SandboxBuild.Engine;
 
 /// <summary>
 /// The isolation a live container really has, read from `docker inspect`. Missing sections are not guessed:
@@ -75,7 +76,7 @@ public static class InspectFacts
         }
 
         var value = size["size=".Length..];
-        return Policy.Quantities.TryParseBytes(value, out var bytes) ? bytes
+        return Quantities.TryParseBytes(value, out var bytes) ? bytes
             : value.EndsWith('%') ? long.MaxValue
             : long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var raw) ? raw : 0;
     }

@@ -1,0 +1,280 @@
+using SandboxBuild.Artifacts;
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+using SandboxBuild.Policy;
+using SandboxBuild.Reporting;
+using SandboxBuild.Validation;
+
+namespace SandboxBuild.Runs;
+
+/// <summary>
+/// The one run pipeline. Every entry point (the CLI's run, exec, start, validate and demo; the MSBuild tasks
+/// through the CLI; the action) hands a <see cref="RunRequest"/> here, and every run goes through the same
+/// stages whatever sandbox it holds:
+/// policy -> static gate -> engine -> prepare (image, probe, restore) -> lease (fresh, warm or attached)
+/// -> runtime gate -> stage the source -> run and watch -> freeze and collect -> report and audit.
+/// A run that ends in any stage leaves the same evidence: its log, its audit record, the output written so
+/// far, and an exit code that says which stage stopped it.
+/// </summary>
+public sealed class RunPipeline(ISandboxLog log)
+{
+    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        using var run = RunRecord.Begin(request, log);
+        try
+        {
+            await StagesAsync(run, cancellationToken);
+        }
+        catch (SandboxException e)
+        {
+            run.Fail(e);
+        }
+        catch (EngineException e)
+        {
+            run.Fail(new SandboxException(Codes.EngineRequestFailed, e.Message));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            run.EndedAs = RunOutcome.Cancelled;
+        }
+
+        var result = RunSummary.Result(run);
+        RunSummary.Report(result, run.Log);
+        AuditLog.Append(run.State.AuditLog, RunSummary.AuditRecord(result, run));
+        return result;
+    }
+
+    private static async Task StagesAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        var request = run.Request;
+        var policy = ResolvePolicy(run);
+        var baseline = request.BaselineFile is null ? null : Baseline.Read(request.BaselineFile);
+        var host = HostContext.Current(run.Source);
+        var staticReport = JudgeStatic(run, policy, host);
+        if (!staticReport.Passed || request.StaticOnly)
+        {
+            Decide(run, staticReport, baseline, policy);
+            if (!run.Verdict!.Passed)
+            {
+                run.Log.Info("Nothing was started.");
+            }
+
+            return;
+        }
+
+        if (request.Purpose == RunPurpose.Command)
+        {
+            SourceAccess.EnsureReadable(run.Source, policy);
+        }
+
+        using var engine = await EngineConnection.ConnectAsync(run.Log, cancellationToken);
+        var sweeping = Sweeper.SweepAsync(engine, run.Log, cancellationToken);
+        try
+        {
+            var setup = await PrepareAsync(run, engine, policy, cancellationToken);
+            await using var lease = await AcquireAsync(run, engine, setup, cancellationToken);
+            run.ContainerId = lease.Lease.Container.Id;
+            await ProveAndRunAsync(run, engine, setup, lease, staticReport, baseline, host, cancellationToken);
+        }
+        finally
+        {
+            await sweeping;
+        }
+    }
+
+    /// <summary>Policy: the effective policy, the command and the publish folder.</summary>
+    private static SandboxPolicy ResolvePolicy(RunRecord run)
+    {
+        var request = run.Request;
+        var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, run.Source));
+        run.Policy = policy;
+        if (request.Purpose == RunPurpose.Command)
+        {
+            run.Command = CommandPlan.For(request.Command, policy.OutputTarget).Command;
+            run.PublishDirectory = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, run.Source);
+        }
+
+        run.Log.Detail($"[input] source={run.Source} policy={policy.Origin.File ?? "built-in"} lease={request.Lease} publish={run.PublishDirectory} run={run.RunId}");
+        run.Log.Detail($"[input] command={(run.Command is null ? "(none: prove the sandbox)" : string.Join(' ', run.Command))}");
+        return policy;
+    }
+
+    /// <summary>Static gate: the policy and any compose files, judged before anything starts.</summary>
+    private static ValidationReport JudgeStatic(RunRecord run, SandboxPolicy policy, HostContext host)
+    {
+        var report = Gate.JudgeStatic(policy, run.Source, host);
+        foreach (var file in run.Request.ComposeFiles)
+        {
+            report = report.With(Validation.Compose.ComposeReader.Judge(file, host));
+        }
+
+        return report;
+    }
+
+    /// <summary>Prepare: the image (by ID), the probe volume, the publish folder and the restore the sandbox mounts.</summary>
+    private static async Task<RunSetup> PrepareAsync(RunRecord run, EngineConnection engine, SandboxPolicy policy, CancellationToken cancellationToken)
+    {
+        var image = await ImageResolver.ResolveAsync(engine, policy, run.Log, cancellationToken);
+        run.Image = image;
+        run.Policy = policy = policy with { Image = image.Reference };
+        var probeVolume = ProbeVolume.EnsureAsync(engine, image.Reference, cancellationToken);
+        if (run.PublishDirectory is { } publish)
+        {
+            PublishFolder.Prepare(publish);
+        }
+
+        return new RunSetup
+        {
+            RunId = run.RunId,
+            Source = run.Source,
+            State = run.State,
+            Request = run.Request,
+            Policy = policy,
+            Image = image,
+            ProbeVolume = await probeVolume,
+            PackageFolders = HostRestore.PackageFolders(run.Source),
+        };
+    }
+
+    /// <summary>
+    /// Lease: the sandbox this run holds. A warm sandbox that matches is taken as it is and proven while the
+    /// restore runs; any other is created after the restore, whose package folders it mounts.
+    /// </summary>
+    private static async Task<HeldLease> AcquireAsync(RunRecord run, EngineConnection engine, RunSetup setup, CancellationToken cancellationToken)
+    {
+        var request = run.Request;
+        if (request.Lease == LeaseKind.Attached)
+        {
+            return new HeldLease(AttachedLease.Attach(engine, request.AttachTo!, setup), Task.CompletedTask);
+        }
+
+        if (request.Lease == LeaseKind.Warm && await WarmLease.FindAsync(engine, setup, run.Log, cancellationToken) is { } running)
+        {
+            return new HeldLease(running, RestoreAsync(run, setup, cancellationToken));
+        }
+
+        if (request.Lease == LeaseKind.Warm && !request.StartWarm)
+        {
+            throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{request.Agent}' for {run.Source}.");
+        }
+
+        await RestoreAsync(run, setup, cancellationToken);
+        setup = setup with { PackageFolders = HostRestore.PackageFolders(run.Source) };
+        return new HeldLease(request.Lease == LeaseKind.Warm
+            ? await WarmLease.StartAsync(engine, setup, run.Log, cancellationToken)
+            : await FreshLease.StartAsync(engine, setup, request.Purpose == RunPurpose.Command ? SandboxKinds.Run : request.ProveKind, run.Log, cancellationToken),
+            Task.CompletedTask);
+    }
+
+    private static Task RestoreAsync(RunRecord run, RunSetup setup, CancellationToken cancellationToken)
+    {
+        var plan = CommandPlan.For(run.Request.Command, setup.Policy.OutputTarget);
+        return run.Request.Purpose == RunPurpose.Command && plan.RestoreOnHost && !run.Request.SkipRestore
+            ? HostRestore.RunAsync(Path.GetFullPath(run.Request.WorkingDirectory, run.Source), plan.RestoreTarget, plan.RestoreArguments, run.Log, cancellationToken)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Runtime gate, then (for a command) stage, run and watch, then freeze and collect, all under the run's
+    /// deadline, which kills the sandbox when it passes.
+    /// </summary>
+    private static async Task ProveAndRunAsync(
+        RunRecord run, EngineConnection engine, RunSetup setup, HeldLease held, ValidationReport staticReport, Baseline? baseline, HostContext host,
+        CancellationToken cancellationToken)
+    {
+        var (lease, restoring) = (held.Lease, held.Restoring);
+        var request = run.Request;
+        var policy = setup.Policy;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(policy.Timeout);
+        await using var killOnDeadline = lease is AttachedLease ? default : deadline.Token.Register(() => _ = lease.Container.KillAsync());
+        var staged = false;
+        try
+        {
+            run.Log.Info($"Validating {lease.Description} ({policy.Image}) before any untrusted code runs ...");
+            await lease.SettleAsync(policy, deadline.Token);
+            var runtime = Gate.JudgeRunningAsync(engine, lease.Container, policy, lease.Layout,
+                host with { RepositoryRoot = request.HostPaths.ToHost(run.Source) }, deadline.Token, request.ListenAddress);
+            await Task.WhenAll(restoring, runtime);
+            var report = (await runtime) with { Findings = [.. staticReport.Findings, .. (await runtime).Findings] };
+            if (!Decide(run, report, baseline, policy))
+            {
+                if (!report.Passed)
+                {
+                    await lease.DiscardAsync();
+                }
+
+                return;
+            }
+
+            if (request.Purpose == RunPurpose.Prove)
+            {
+                return;
+            }
+
+            staged = true;
+            await Staging.StageAsync(lease, policy, run.Source, run.PublishDirectory, run.Log, deadline.Token);
+            lease.Session?.Record(run.RunId, run.Command!);
+            run.Log.Info($"Running in {lease.Description}: {string.Join(' ', run.Command!)}");
+            run.Execution = await CommandExecution.RunAsync(engine, lease.Container, run.Command!, Staging.WorkingDirectory(run.Source, request.WorkingDirectory),
+                run.Log, deadline.Token, cancellationToken);
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            run.EndedAs = cancellationToken.IsCancellationRequested ? RunOutcome.Cancelled : RunOutcome.TimedOut;
+        }
+        finally
+        {
+            if (staged)
+            {
+                await CollectAsync(run, setup, lease);
+            }
+        }
+    }
+
+    /// <summary>Freeze and collect: nothing inside writes while the collector publishes what this run wrote.</summary>
+    private static async Task CollectAsync(RunRecord run, RunSetup setup, SandboxLease lease)
+    {
+        await lease.FreezeAsync();
+        try
+        {
+            run.Collection = Publishing.Publish(setup, lease, run.PublishDirectory!, run.Command!, run.Verdict!,
+                run.Execution ?? new ExecutionOutcome(run.EndedAs ?? RunOutcome.SandboxError), run.Started, run.Log);
+        }
+        finally
+        {
+            await lease.ThawAsync();
+        }
+    }
+
+    /// <summary>The one verdict, logged once; false when the run must stop.</summary>
+    private static bool Decide(RunRecord run, ValidationReport report, Baseline? baseline, SandboxPolicy policy)
+    {
+        run.Verdict = GateVerdict.Decide(report, baseline, policy, run.Request.DriftFailsGate);
+        ConsoleReport.LogVerdict(run.Verdict, run.Log, fullTable: run.Request.ShowAllChecks);
+        if (!run.Verdict.Passed)
+        {
+            run.EndedAs = RunOutcome.GateFailed;
+        }
+
+        return run.Verdict.Passed;
+    }
+
+    /// <summary>A lease and the restore still running beside it (a warm sandbox is proven while the restore runs).</summary>
+    private sealed record HeldLease(SandboxLease Lease, Task Restoring) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await Restoring;
+            }
+            catch (Exception e) when (e is SandboxException or OperationCanceledException)
+            {
+                // Reported by the stage that awaited it, or moot once the run has ended.
+            }
+
+            await Lease.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using SandboxBuild.Engine;
+using SandboxBuild.Policy;
+
+namespace SandboxBuild.Runs;
+
+/// <summary>What the run does once its sandbox is proven.</summary>
+public enum RunPurpose
+{
+    /// <summary>Stage the source, run the command, collect its output.</summary>
+    Command,
+
+    /// <summary>Prove the sandbox and stop: `validate`, `demo`, `start`.</summary>
+    Prove,
+}
+
+/// <summary>Which sandbox a run uses; every kind goes through the same stages.</summary>
+public enum LeaseKind
+{
+    /// <summary>Created for this run from the policy, killed at its end.</summary>
+    Fresh,
+
+    /// <summary>The repository's long-lived sandbox (per agent): build servers and incremental state stay warm.</summary>
+    Warm,
+
+    /// <summary>A running container someone else started (`validate --container`): judged, never touched.</summary>
+    Attached,
+}
+
+/// <summary>
+/// What a caller asks of a run: the CLI's `run`, `exec`, `start`, `validate` and `demo`, the MSBuild tasks
+/// (through the CLI) and the action all fill this and hand it to <see cref="RunPipeline"/>.
+/// </summary>
+public sealed record RunRequest
+{
+    /// <summary>The folder mounted read-only as the source (a repository or a project folder).</summary>
+    public required string SourceDirectory { get; init; }
+
+    public RunPurpose Purpose { get; init; } = RunPurpose.Command;
+
+    public LeaseKind Lease { get; init; } = LeaseKind.Fresh;
+
+    /// <summary>For a warm lease: start the sandbox when none runs (`run --warm`, `start`); else that is an error (`exec`).</summary>
+    public bool StartWarm { get; init; } = true;
+
+    /// <summary>For a warm lease that is started: how long it may sit unused before it is removed.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>For an attached lease: the container to judge.</summary>
+    public string? AttachTo { get; init; }
+
+    /// <summary>The label a fresh proving sandbox gets (`validate` or `demo`), so `status` tells them apart.</summary>
+    public string ProveKind { get; init; } = SandboxKinds.Validate;
+
+    /// <summary>Print every check of the gate, passes included (`validate`); other runs print failures and the summary.</summary>
+    public bool ShowAllChecks { get; init; }
+
+    public string? PolicyFile { get; init; }
+
+    public PolicyOverrides Overrides { get; init; } = new();
+
+    /// <summary>Compose files in the pattern's format, judged with the policy (`validate --compose`).</summary>
+    public IReadOnlyList<string> ComposeFiles { get; init; } = [];
+
+    /// <summary>Judge the files only; start nothing.</summary>
+    public bool StaticOnly { get; init; }
+
+    /// <summary>The command; empty means `dotnet test`.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    /// <summary>Where inside the source the command runs (relative); the source root by default.</summary>
+    public string WorkingDirectory { get; init; } = ".";
+
+    /// <summary>The publish folder; by default the policy's output path, relative to the source folder.</summary>
+    public string? PublishDirectory { get; init; }
+
+    public bool SkipRestore { get; init; }
+
+    public string Agent { get; init; } = "default";
+
+    public IHostPaths HostPaths { get; init; } = IdentityHostPaths.Instance;
+
+    /// <summary>Real credential values of the host side; their appearance in an artifact blocks it.</summary>
+    public IReadOnlyList<string> Canaries { get; init; } = [];
+
+    /// <summary>Drift check against a committed baseline, when given.</summary>
+    public string? BaselineFile { get; init; }
+
+    /// <summary>When false, a weakening against the baseline is reported as a warning and the run goes on.</summary>
+    public bool DriftFailsGate { get; init; } = true;
+
+    /// <summary>A free-form description of where the source came from, for provenance (e.g. owner/repo@sha).</summary>
+    public string? SourceDescription { get; init; }
+
+    /// <summary>For experts and for tests that must build a weakened sandbox: edits the raw create request of a fresh sandbox.</summary>
+    public SandboxCustomization? Customize { get; init; }
+
+    /// <summary>Where the probe's host-side listeners listen; by default the engine bridge's host side.</summary>
+    public IPAddress? ListenAddress { get; init; }
+}

@@ -88,8 +88,20 @@ internal sealed class WarmLease : SandboxLease
 
     public override async Task FreezeAsync()
     {
-        await Container.PauseAsync();
-        _paused = true;
+        try
+        {
+            await Container.PauseAsync();
+            _paused = true;
+        }
+        catch (EngineException)
+        {
+            // Killed at its deadline or limit: a stopped sandbox writes nothing any more. A running one that
+            // cannot be frozen is not collected from.
+            if ((await Container.DescribeAsync(CancellationToken.None)).Running)
+            {
+                throw;
+            }
+        }
     }
 
     public override async Task ThawAsync()

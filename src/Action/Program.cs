@@ -24,4 +24,6 @@ if (parsed.Errors.Count > 0)
     return CommandHost.ReportParseErrors(parsed);
 }
 
-return await parsed.InvokeAsync();
+// Ctrl-C or SIGTERM cancels the run, which then kills its sandbox and still collects what it wrote: give it
+// the time for that instead of the library's default of two seconds.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });

@@ -51,7 +51,9 @@ public sealed class RunPipeline(ISandboxLog log)
         var baseline = request.BaselineFile is null ? null : Baseline.Read(request.BaselineFile);
         var host = HostContext.Current(run.Source);
         var staticReport = JudgeStatic(run, policy, host);
-        if (!staticReport.Passed || request.StaticOnly)
+        // A command never starts on a policy that fails; a proving run (validate) goes on to show the same
+        // weakness from inside too, since nothing of the repository runs in it.
+        if ((!staticReport.Passed && request.Purpose == RunPurpose.Command) || request.StaticOnly)
         {
             Decide(run, staticReport, baseline, policy);
             if (!run.Verdict!.Passed)
@@ -215,7 +217,7 @@ public sealed class RunPipeline(ISandboxLog log)
             staged = true;
             await Staging.StageAsync(lease, policy, run.Source, run.PublishDirectory, run.Log, deadline.Token);
             lease.Session?.Record(run.RunId, run.Command!);
-            run.Log.Info($"Running in {lease.Description}: {string.Join(' ', run.Command!)}");
+            run.Log.Info($"Running in {lease.Description} (run {run.RunId}): {string.Join(' ', run.Command!)}");
             run.Execution = await CommandExecution.RunAsync(engine, lease.Container, run.Command!, Staging.WorkingDirectory(run.Source, request.WorkingDirectory),
                 run.Log, deadline.Token, cancellationToken);
         }

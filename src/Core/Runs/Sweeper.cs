@@ -9,7 +9,7 @@ namespace SandboxBuild.Runs;
 /// too long. A run whose process died is recorded in its repository's audit log as abandoned; what it wrote
 /// stays in its private output folder, for `sandboxbuild collect --run ID`.
 /// </summary>
-internal static class Sweeper
+public static class Sweeper
 {
     public static async Task SweepAsync(EngineConnection engine, ISandboxLog log, CancellationToken cancellationToken)
     {

@@ -17,7 +17,6 @@ public sealed class CliTests(EngineFixture fixture) : IClassFixture<EngineFixtur
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(source.Path, "gate.json")))!;
         Assert.True(json["passed"]!.GetValue<bool>());
         Assert.Contains(json["findings"]!.AsArray(), f => f!["code"]!.GetValue<string>() == "SBX2103" && f["source"]!.GetValue<string>() == "probe" && f["status"]!.GetValue<string>() == "pass");
-        Assert.True(json["durationSeconds"]!.GetValue<double>() < 2, "the gate on a running sandbox takes under 2 s");
         Assert.Equal("2.1.0", JsonNode.Parse(File.ReadAllText(Path.Combine(source.Path, "gate.sarif")))!["version"]!.GetValue<string>());
     }
 

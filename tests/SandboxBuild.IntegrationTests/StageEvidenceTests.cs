@@ -67,7 +67,8 @@ public sealed partial class StageEvidenceTests(EngineFixture fixture) : IClassFi
 
             Assert.True(failure.ExitCode == result.ExitCode, $"exit {result.ExitCode}, expected {failure.ExitCode}:\n{result.All}");
             var runId = RunId().Match(result.All).Groups["id"].Value;
-            var audit = AuditLog.Read(StatePaths.For(source.Path).AuditLog).Single(r => r["runId"]?.GetValue<string>() == runId);
+            var audit = AuditLog.Read(StatePaths.For(source.Path).AuditLog).LastOrDefault(r => r["runId"]?.GetValue<string>() == runId);
+            Assert.True(audit is not null, $"no audit record for run '{runId}':\n{result.All}");
             Assert.Equal(failure.Outcome, audit["outcome"]!.GetValue<string>());
             Assert.Equal(warm ? "warm" : "fresh", audit["lease"]!.GetValue<string>());
             Assert.Equal(failure.ExitCode, audit["exitCode"]!.GetValue<int>());

@@ -65,6 +65,10 @@ public static class ConsoleReport
             {
                 log.Warning(Codes.Drift, $"{change.Describe()} (drift does not fail this run).", change.Location);
             }
+            else if (fullTable)
+            {
+                log.Info($"Drift (not a weakening): {change.Describe()}");
+            }
             else
             {
                 log.Detail($"drift (not a weakening): {change.Describe()}");

@@ -99,7 +99,10 @@ public static class ProbeChecks
 
     private static Finding JudgeReadOnly(WriteResult? result, SandboxCode code, string subject) =>
         Finding.Judge(result is { Writable: false, MountReadOnly: true }, code, Probe, subject,
-            result is null ? "not tried" : result.Writable ? "written" : result.MountReadOnly == true ? "read-only" : $"mount not read-only ({SafeText.Escape(result.Detail)})",
+            result is null ? "not tried"
+                : result.Writable ? "written"
+                : result.MountReadOnly == true ? $"read-only ({SafeText.Escape(result.Detail, 80)})"
+                : $"mount not read-only ({SafeText.Escape(result.Detail)})",
             "read-only mount, write refused");
 
     private static bool IsZero(string hex) => hex.Length > 0 && ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value) && value == 0;

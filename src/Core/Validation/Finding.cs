@@ -18,6 +18,7 @@ public enum FactSource
     Engine,
     Probe,
     Baseline,
+    BuildLogic,
 }
 
 /// <summary>

@@ -1,0 +1,164 @@
+using System.Text.RegularExpressions;
+using System.Xml;
+
+namespace SandboxBuild.Validation.BuildLogic;
+
+/// <summary>
+/// Reads the file references of one MSBuild file statically: the same XML parser and settings MSBuild uses
+/// (System.Xml, DTDs ignored, no resolver), so a file this reader refuses MSBuild refuses too. Conditions are
+/// ignored on purpose: every reference counts, taken or not.
+/// </summary>
+public static partial class MsBuildXmlReader
+{
+    /// <summary>MSBuild files are small; a huge one is refused rather than read for minutes.</summary>
+    public const long MaxBytes = 16L * 1024 * 1024;
+
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CloseInput = true,
+    };
+
+    /// <exception cref="XmlException">The file is not well-formed XML.</exception>
+    public static MsBuildFileFacts Read(Stream content)
+    {
+        var references = new List<BuildReference>();
+        var sdks = new List<SdkReference>();
+        var properties = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var parents = new Stack<string>();
+        using var reader = XmlReader.Create(content, Settings);
+        var lines = (IXmlLineInfo)reader;
+        while (reader.Read())
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    var parent = parents.TryPeek(out var p) ? p : "";
+                    var line = lines.LineNumber;
+                    var element = reader.LocalName;
+                    var attributes = Attributes(reader);
+                    Collect(element, parent, attributes, line, references, sdks);
+                    if (parent.Equals("PropertyGroup", StringComparison.OrdinalIgnoreCase))
+                    {
+                        properties.Add(element);
+                    }
+
+                    foreach (var value in attributes.Values)
+                    {
+                        FileReads(value, line, references);
+                    }
+
+                    if (!reader.IsEmptyElement)
+                    {
+                        parents.Push(element);
+                    }
+
+                    break;
+                case XmlNodeType.EndElement:
+                    parents.TryPop(out _);
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA:
+                    FileReads(reader.Value, lines.LineNumber, references);
+                    break;
+            }
+        }
+
+        return new MsBuildFileFacts(references, sdks, properties);
+    }
+
+    private static Dictionary<string, string> Attributes(XmlReader reader)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (reader.MoveToFirstAttribute())
+        {
+            do
+            {
+                attributes[reader.LocalName] = reader.Value;
+            }
+            while (reader.MoveToNextAttribute());
+            reader.MoveToElement();
+        }
+
+        return attributes;
+    }
+
+    private static void Collect(string element, string parent, Dictionary<string, string> a, int line, List<BuildReference> references, List<SdkReference> sdks)
+    {
+        void Add(ReferenceKind kind, string attribute)
+        {
+            if (a.TryGetValue(attribute, out var value) && value.Trim().Length > 0)
+            {
+                references.Add(new BuildReference(kind, value.Trim(), line));
+            }
+        }
+
+        switch (element.ToLowerInvariant())
+        {
+            case "project" when parent.Length == 0:
+                foreach (var sdk in (a.GetValueOrDefault("Sdk") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var parts = sdk.Split('/', 2, StringSplitOptions.TrimEntries);
+                    sdks.Add(new SdkReference(parts[0], parts.Length > 1 ? parts[1].Replace("min=", "", StringComparison.OrdinalIgnoreCase) : null, line));
+                }
+
+                break;
+            case "sdk":
+                sdks.Add(new SdkReference(a.GetValueOrDefault("Name") ?? "", a.GetValueOrDefault("Version") ?? a.GetValueOrDefault("MinimumVersion"), line));
+                break;
+            case "import":
+                if (a.TryGetValue("Sdk", out var importSdk) && importSdk.Trim().Length > 0)
+                {
+                    // Resolved by the SDK resolvers, relative to the SDK: not a path in the repository.
+                    sdks.Add(new SdkReference(importSdk.Trim(), a.GetValueOrDefault("Version") ?? a.GetValueOrDefault("MinimumVersion"), line));
+                }
+                else
+                {
+                    Add(ReferenceKind.Import, "Project");
+                }
+
+                break;
+            case "projectreference":
+                Add(ReferenceKind.Project, "Include");
+                break;
+            case "msbuild":
+                Add(ReferenceKind.Project, "Projects");
+                break;
+            case "usingtask":
+                Add(ReferenceKind.Assembly, "AssemblyFile");
+                break;
+            case "code":
+                Add(ReferenceKind.TaskSource, "Source");
+                break;
+            case "exec":
+                Add(ReferenceKind.BestEffort, "Command");
+                break;
+            case "readlinesfromfile":
+                Add(ReferenceKind.BestEffort, "File");
+                break;
+            case "xmlpeek":
+                Add(ReferenceKind.BestEffort, "XmlInputPath");
+                break;
+        }
+    }
+
+    // The one property function that reads a file's content during evaluation.
+    private static void FileReads(string text, int line, List<BuildReference> references)
+    {
+        if (!text.Contains("ReadAllText", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        foreach (Match match in ReadAllText().Matches(text))
+        {
+            var argument = match.Groups["path"].Value;
+            references.Add(new BuildReference(ReferenceKind.FileRead, argument.Length > 0 ? argument : match.Value, line));
+        }
+    }
+
+    [GeneratedRegex(@"\[\s*System\.IO\.File\s*\]::ReadAllText\(\s*(?:(?<q>['""`])(?<path>[^'""`]*)\k<q>\s*\)|[^)]*\)?)", RegexOptions.IgnoreCase)]
+    private static partial Regex ReadAllText();
+}

@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using System.Text;
+using SandboxBuild.Probing;
+
+namespace SandboxBuild.Validation.BuildLogic;
+
+/// <summary>
+/// The folders of a restored package that MSBuild imports on the host (`build/`, `buildTransitive/`,
+/// `buildMultiTargeting/`, and `Sdk/` of an MSBuild project SDK), hashed together: every relative path and
+/// its content, links recorded as links and never followed.
+/// </summary>
+public sealed record PackageBuildAssets(string Hash, IReadOnlyList<string> Folders)
+{
+    public const string NoAssets = "none";
+
+    private static readonly string[] AssetFolders = ["build", "buildTransitive", "buildMultiTargeting", "Sdk"];
+
+    public string Describe() => Folders.Count == 0 ? "no build assets" : $"build assets in {string.Join(", ", Folders.Select(f => f + "/"))}";
+
+    /// <summary>The package's build assets in the package folder, or null when it is not restored there (then nothing can be known before restore).</summary>
+    public static PackageBuildAssets? Find(string? packagesFolder, string id, string version)
+    {
+        if (packagesFolder is null)
+        {
+            return null;
+        }
+
+        var folder = Path.Combine(packagesFolder, id.ToLowerInvariant(), version.ToLowerInvariant());
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        var present = AssetFolders.Where(f => Directory.Exists(Path.Combine(folder, f))).ToList();
+        if (present.Count == 0)
+        {
+            return new PackageBuildAssets(NoAssets, []);
+        }
+
+        var listing = new StringBuilder();
+        foreach (var assetFolder in present)
+        {
+            var tree = RepositoryTree.Walk(Path.Combine(folder, assetFolder));
+            foreach (var entry in tree.Entries.Where(e => e.Type != TreeEntryType.Directory))
+            {
+                listing.Append(assetFolder).Append('/').Append(entry.RelativePath).Append('\t')
+                    .Append(Describe(tree.FullPath(entry.RelativePath), entry.Type)).Append('\n');
+            }
+
+            foreach (var unreadable in tree.UnreadableFolders)
+            {
+                listing.Append(assetFolder).Append('/').Append(unreadable).Append("\tunreadable\n");
+            }
+        }
+
+        return new PackageBuildAssets(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(listing.ToString()))), present);
+    }
+
+    private static string Describe(string path, TreeEntryType type)
+    {
+        if (type == TreeEntryType.Link)
+        {
+            return "link:" + (new FileInfo(path).LinkTarget ?? "?");
+        }
+
+        return LinuxStat.TryLstat(path, out var stat, out _) && stat.Kind == FileKind.Regular && ContentHash.TryOf(path, out var hash) ? hash : "unreadable";
+    }
+}

@@ -72,7 +72,7 @@ public sealed class BuildLogicScanner
     {
         foreach (var folder in _tree.UnreadableFolders)
         {
-            _findings.Add(ScanFindings.Unreadable(_tree.Root, folder, "a folder that cannot be listed"));
+            _findings.Add(ScanFindings.Unreadable(_tree.Root, ".", $"{folder} cannot be listed: the build files in it are unknown"));
         }
 
         foreach (var entry in _tree.Entries)
@@ -126,7 +126,13 @@ public sealed class BuildLogicScanner
     private void Read(string relative, ReadAs mode)
     {
         var full = _tree.FullPath(relative);
-        if (!LinuxStat.TryLstat(full, out var stat, out _) || stat.Kind != FileKind.Regular)
+        if (LinuxStat.TryLstat(full, out var stat, out _) && stat.Kind == FileKind.Symlink)
+        {
+            _findings.Add(ScanFindings.Link(_tree.Root, relative, $"a link to '{new FileInfo(full).LinkTarget}'"));
+            return;
+        }
+
+        if (stat.Kind != FileKind.Regular)
         {
             _findings.Add(ScanFindings.Unreadable(_tree.Root, relative, $"not a regular file ({stat.Kind})"));
             return;

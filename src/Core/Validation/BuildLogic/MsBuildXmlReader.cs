@@ -6,7 +6,8 @@ namespace SandboxBuild.Validation.BuildLogic;
 /// <summary>
 /// Reads the file references of one MSBuild file statically: the same XML parser and settings MSBuild uses
 /// (System.Xml, DTDs ignored, no resolver), so a file this reader refuses MSBuild refuses too. Conditions are
-/// ignored on purpose: every reference counts, taken or not.
+/// ignored on purpose: every reference counts, taken or not. Inside a target (execution, not evaluation)
+/// projects and file reads are followed only when named literally, like the commands a target runs.
 /// </summary>
 public static partial class MsBuildXmlReader
 {
@@ -29,6 +30,7 @@ public static partial class MsBuildXmlReader
         var sdks = new List<SdkReference>();
         var properties = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var parents = new Stack<string>();
+        var targetDepth = 0;
         using var reader = XmlReader.Create(content, Settings);
         var lines = (IXmlLineInfo)reader;
         while (reader.Read())
@@ -40,7 +42,7 @@ public static partial class MsBuildXmlReader
                     var line = lines.LineNumber;
                     var element = reader.LocalName;
                     var attributes = Attributes(reader);
-                    Collect(element, parent, attributes, line, references, sdks);
+                    Collect(element, parent, attributes, line, targetDepth > 0, references, sdks);
                     if (parent.Equals("PropertyGroup", StringComparison.OrdinalIgnoreCase))
                     {
                         properties.Add(element);
@@ -48,20 +50,21 @@ public static partial class MsBuildXmlReader
 
                     foreach (var value in attributes.Values)
                     {
-                        FileReads(value, line, references);
+                        FileReads(value, line, targetDepth > 0, references);
                     }
 
                     if (!reader.IsEmptyElement)
                     {
                         parents.Push(element);
+                        targetDepth += IsTarget(element) ? 1 : 0;
                     }
 
                     break;
                 case XmlNodeType.EndElement:
-                    parents.TryPop(out _);
+                    targetDepth -= parents.TryPop(out var closed) && IsTarget(closed) ? 1 : 0;
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA:
-                    FileReads(reader.Value, lines.LineNumber, references);
+                    FileReads(reader.Value, lines.LineNumber, targetDepth > 0, references);
                     break;
             }
         }
@@ -85,7 +88,9 @@ public static partial class MsBuildXmlReader
         return attributes;
     }
 
-    private static void Collect(string element, string parent, Dictionary<string, string> a, int line, List<BuildReference> references, List<SdkReference> sdks)
+    private static bool IsTarget(string element) => element.Equals("Target", StringComparison.OrdinalIgnoreCase);
+
+    private static void Collect(string element, string parent, Dictionary<string, string> a, int line, bool inTarget, List<BuildReference> references, List<SdkReference> sdks)
     {
         void Add(ReferenceKind kind, string attribute)
         {
@@ -121,10 +126,10 @@ public static partial class MsBuildXmlReader
 
                 break;
             case "projectreference":
-                Add(ReferenceKind.Project, "Include");
+                Add(inTarget ? ReferenceKind.BestEffort : ReferenceKind.Project, "Include");
                 break;
             case "msbuild":
-                Add(ReferenceKind.Project, "Projects");
+                Add(inTarget ? ReferenceKind.BestEffort : ReferenceKind.Project, "Projects");
                 break;
             case "usingtask":
                 Add(ReferenceKind.Assembly, "AssemblyFile");
@@ -145,7 +150,7 @@ public static partial class MsBuildXmlReader
     }
 
     // The one property function that reads a file's content during evaluation.
-    private static void FileReads(string text, int line, List<BuildReference> references)
+    private static void FileReads(string text, int line, bool inTarget, List<BuildReference> references)
     {
         if (!text.Contains("ReadAllText", StringComparison.OrdinalIgnoreCase))
         {
@@ -154,11 +159,15 @@ public static partial class MsBuildXmlReader
 
         foreach (Match match in ReadAllText().Matches(text))
         {
-            var argument = match.Groups["path"].Value;
-            references.Add(new BuildReference(ReferenceKind.FileRead, argument.Length > 0 ? argument : match.Value, line));
+            // A quoted or plain argument is the path; a nested call stays the whole call, which is computed.
+            var argument = match.Groups["argument"].Value.Trim();
+            var quoted = argument.Length >= 2 && argument[0] is '\'' or '"' or '`' && argument[^1] == argument[0];
+            var path = quoted ? argument[1..^1] : argument.Contains("$([", StringComparison.Ordinal) || argument.Contains(',', StringComparison.Ordinal) ? match.Value : argument;
+            references.Add(new BuildReference(inTarget ? ReferenceKind.BestEffort : ReferenceKind.FileRead, path, line));
         }
     }
 
-    [GeneratedRegex(@"\[\s*System\.IO\.File\s*\]::ReadAllText\(\s*(?:(?<q>['""`])(?<path>[^'""`]*)\k<q>\s*\)|[^)]*\)?)", RegexOptions.IgnoreCase)]
+    // The argument with balanced parentheses: ReadAllText($([MSBuild]::NormalizePath(...))) is one call.
+    [GeneratedRegex(@"\[\s*System\.IO\.File\s*\]::ReadAllText\((?<argument>(?>[^()]+|\((?<depth>)|\)(?<-depth>))*(?(depth)(?!)))\)", RegexOptions.IgnoreCase)]
     private static partial Regex ReadAllText();
 }

@@ -44,7 +44,7 @@ public sealed record PackageBuildAssets(string Hash, IReadOnlyList<string> Folde
             foreach (var entry in tree.Entries.Where(e => e.Type != TreeEntryType.Directory))
             {
                 listing.Append(assetFolder).Append('/').Append(entry.RelativePath).Append('\t')
-                    .Append(Describe(tree.FullPath(entry.RelativePath), entry.Type)).Append('\n');
+                    .Append(Describe(tree.FullPath(entry.RelativePath))).Append('\n');
             }
 
             foreach (var unreadable in tree.UnreadableFolders)
@@ -56,13 +56,18 @@ public sealed record PackageBuildAssets(string Hash, IReadOnlyList<string> Folde
         return new PackageBuildAssets(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(listing.ToString()))), present);
     }
 
-    private static string Describe(string path, TreeEntryType type)
+    private static string Describe(string path)
     {
-        if (type == TreeEntryType.Link)
+        if (!LinuxStat.TryLstat(path, out var stat, out _))
         {
-            return "link:" + (new FileInfo(path).LinkTarget ?? "?");
+            return "unreadable";
         }
 
-        return LinuxStat.TryLstat(path, out var stat, out _) && stat.Kind == FileKind.Regular && ContentHash.TryOf(path, out var hash) ? hash : "unreadable";
+        return stat.Kind switch
+        {
+            FileKind.Symlink => "link:" + (new FileInfo(path).LinkTarget ?? "?"),
+            FileKind.Regular => ContentHash.TryOf(path, out var hash) ? hash : "unreadable",
+            _ => stat.Kind.ToString(),
+        };
     }
 }

@@ -110,7 +110,7 @@ internal sealed partial class ReferenceResolver
     private IEnumerable<string> Lookup(string fullPath, BuildReference reference, string fileRelative, List<Finding>? findings)
     {
         var relative = _tree.Relative(fullPath);
-        if (relative is null || relative == ".git" || relative.StartsWith(".git/", StringComparison.Ordinal))
+        if (relative is null || relative.Split('/').Contains(".git", StringComparer.OrdinalIgnoreCase))
         {
             findings?.Add(ScanFindings.Outside(_tree.Root, fileRelative, reference, relative is null ? fullPath : "git's own folder"));
             return [];

@@ -134,6 +134,50 @@ public sealed class BuildLogicReferenceTests
     }
 
     [Fact]
+    public void A_task_assemblys_neighbours_are_build_logic_too()
+    {
+        using var repository = new SampleRepository();
+        repository.Write("Directory.Build.targets", "<Project><UsingTask TaskName=\"T\" AssemblyFile=\"tools/Tasks.dll\" /></Project>");
+        repository.Write("tools/Tasks.dll", "MZ tasks");
+        repository.Write("tools/Helper.dll", "MZ helper");
+        repository.Write("tools/Tasks.deps.json", "{}");
+        repository.Record();
+        repository.Write("tools/Helper.dll", "MZ evil helper");
+
+        var report = repository.Judge();
+
+        Assert.Equal(["SBX2401 tools/Helper.dll"], report.Failed());
+    }
+
+    [Fact]
+    public void A_flag_file_an_approved_condition_checks_fails_when_it_appears()
+    {
+        using var repository = new SampleRepository();
+        repository.Write("Directory.Build.props", "<Project><PropertyGroup Condition=\"Exists('$(MSBuildThisFileDirectory).skip-sandbox')\"><SandboxSkip>true</SandboxSkip></PropertyGroup></Project>");
+        repository.Record();
+        repository.Write(".skip-sandbox", "");
+
+        var report = repository.Judge();
+
+        Assert.Equal(["SBX2402 .skip-sandbox"], report.Failed());
+    }
+
+    [Fact]
+    public void A_marker_file_searched_upwards_fails_when_one_appears_closer()
+    {
+        using var repository = new SampleRepository();
+        repository.Write(".reporoot", "");
+        repository.Write("src/App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><RepoRoot>$([MSBuild]::GetDirectoryNameOfFileAbove($(MSBuildProjectDirectory), '.reporoot'))</RepoRoot></PropertyGroup><Import Project=\"$(RepoRoot)/eng/Common.props\" /></Project>");
+        repository.Record();
+        repository.Write("src/.reporoot", "");
+        repository.Write("src/eng/Common.props", "<Project><Target Name=\"Evil\" BeforeTargets=\"Restore\" /></Project>");
+
+        var report = repository.Judge();
+
+        Assert.Equal(["SBX2402 src/.reporoot", "SBX2402 src/eng/Common.props"], report.Failed());
+    }
+
+    [Fact]
     public void A_project_a_solution_lists_is_build_logic_whatever_its_name()
     {
         using var repository = new SampleRepository();

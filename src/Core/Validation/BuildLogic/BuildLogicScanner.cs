@@ -212,12 +212,28 @@ public sealed class BuildLogicScanner
     {
         foreach (var reference in references)
         {
-            foreach (var target in _resolver.Resolve(reference, relative, fileIsProject, _findings).Where(t => !Excluded(t)))
+            var targets = _resolver.Resolve(reference, relative, fileIsProject, _findings);
+            if (reference.Kind == ReferenceKind.Assembly)
+            {
+                targets = [.. targets, .. targets.SelectMany(AssemblyNeighbours)];
+            }
+
+            foreach (var target in targets.Where(t => !Excluded(t)))
             {
                 var byName = BuildFileNames.Classify(Path.GetFileName(target));
                 Enqueue(target, byName is { } kind ? ModeFor(kind) : ModeFor(reference.Kind));
             }
         }
+    }
+
+    // MSBuild loads a task assembly's dependencies from its folder: they run on the host as much as the task does.
+    private IEnumerable<string> AssemblyNeighbours(string assembly)
+    {
+        var folder = Path.GetDirectoryName(assembly) ?? "";
+        return _tree.Entries
+            .Where(e => e.Type == TreeEntryType.File && (Path.GetDirectoryName(e.RelativePath) ?? "") == folder
+                && (e.RelativePath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || e.RelativePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
+            .Select(e => e.RelativePath);
     }
 
     // The host's dotnet would run an SDK from any folder listed here before its own: a repository folder, or

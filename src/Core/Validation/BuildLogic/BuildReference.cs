@@ -21,6 +21,12 @@ public enum ReferenceKind
     /// <summary>`@file` in a response file: more switches.</summary>
     ResponseFile,
 
+    /// <summary>`Exists('path')`: a file whose presence steers approved logic (a flag file). Hashed when present.</summary>
+    Presence,
+
+    /// <summary>The name `GetPathOfFileAbove`/`GetDirectoryNameOfFileAbove` searches for in every folder above: the one found decides a path.</summary>
+    Above,
+
     /// <summary>`&lt;Exec Command&gt;`, `&lt;ReadLinesFromFile&gt;`, `&lt;XmlPeek&gt;`: files a target may run or read. Followed when named literally; a computed name is not a finding.</summary>
     BestEffort,
 }

@@ -149,12 +149,23 @@ public static partial class MsBuildXmlReader
         }
     }
 
-    // The one property function that reads a file's content during evaluation.
+    // The one property function that reads a file's content during evaluation, and the functions whose result
+    // depends on which files exist: the files they name are hashed when present, so adding one is seen.
     private static void FileReads(string text, int line, bool inTarget, List<BuildReference> references)
     {
-        if (!text.Contains("ReadAllText", StringComparison.OrdinalIgnoreCase))
+        if (!text.Contains('(', StringComparison.Ordinal))
         {
             return;
+        }
+
+        foreach (Match match in Exists().Matches(text))
+        {
+            references.Add(new BuildReference(ReferenceKind.Presence, match.Groups["path"].Value, line));
+        }
+
+        foreach (Match match in FileAbove().Matches(text))
+        {
+            references.Add(new BuildReference(ReferenceKind.Above, match.Groups["name"].Value, line));
         }
 
         foreach (Match match in ReadAllText().Matches(text))
@@ -170,4 +181,10 @@ public static partial class MsBuildXmlReader
     // The argument with balanced parentheses: ReadAllText($([MSBuild]::NormalizePath(...))) is one call.
     [GeneratedRegex(@"\[\s*System\.IO\.File\s*\]::ReadAllText\((?<argument>(?>[^()]+|\((?<depth>)|\)(?<-depth>))*(?(depth)(?!)))\)", RegexOptions.IgnoreCase)]
     private static partial Regex ReadAllText();
+
+    [GeneratedRegex(@"Exists\(\s*(?:(?<q>['""`])(?<path>[^'""`]+)\k<q>|(?<path>[^'""`()\s]+))\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex Exists();
+
+    [GeneratedRegex(@"(?:GetPathOfFileAbove\(\s*|GetDirectoryNameOfFileAbove\([^,()]*(?:\([^()]*\)[^,()]*)*,\s*)['""`](?<name>[^'""`$()]+)['""`]", RegexOptions.IgnoreCase)]
+    private static partial Regex FileAbove();
 }

@@ -5,15 +5,17 @@ using SandboxBuild.Probing;
 namespace SandboxBuild.Validation.BuildLogic;
 
 /// <summary>
-/// The folders of a restored package that MSBuild imports on the host (`build/`, `buildTransitive/`,
-/// `buildMultiTargeting/`, and `Sdk/` of an MSBuild project SDK), hashed together: every relative path and
-/// its content, links recorded as links and never followed.
+/// The folders of a restored package that MSBuild imports or loads on the host (`build/`, `buildTransitive/`,
+/// `buildMultiTargeting/`, `Sdk/` of an MSBuild project SDK, `tasks/` for task assemblies), hashed together:
+/// every relative path and its content, links recorded as links and never followed. Other folders (lib/,
+/// tools/) are covered only by the lock file's content hash, which NuGet compares with the package's
+/// metadata, not with the extracted files.
 /// </summary>
 public sealed record PackageBuildAssets(string Hash, IReadOnlyList<string> Folders)
 {
     public const string NoAssets = "none";
 
-    private static readonly string[] AssetFolders = ["build", "buildTransitive", "buildMultiTargeting", "Sdk"];
+    private static readonly string[] AssetFolders = ["build", "buildTransitive", "buildMultiTargeting", "Sdk", "tasks"];
 
     public string Describe() => Folders.Count == 0 ? "no build assets" : $"build assets in {string.Join(", ", Folders.Select(f => f + "/"))}";
 

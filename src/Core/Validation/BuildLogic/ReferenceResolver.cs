@@ -33,7 +33,18 @@ internal sealed partial class ReferenceResolver
         var known = PathExpression.LocationProperties(file, fileIsProject);
         var directory = Path.GetDirectoryName(file)!;
         var found = new List<string>();
-        if (reference.Kind == ReferenceKind.BestEffort)
+        if (reference.Kind == ReferenceKind.Above)
+        {
+            // Every folder from here up to the root that could hold the name: adding one there moves the result.
+            for (string? folder = directory; folder is not null && _tree.Relative(folder) is not null; folder = Path.GetDirectoryName(folder))
+            {
+                found.AddRange(Lookup(Path.Combine(folder, reference.Expression), reference, fileRelative, null));
+            }
+
+            return found;
+        }
+
+        if (reference.Kind is ReferenceKind.BestEffort or ReferenceKind.Presence)
         {
             foreach (var token in Tokens().Split(PathExpression.Substitute(reference.Expression, known)))
             {

@@ -163,6 +163,24 @@ public sealed class BuildLogicReferenceTests
     }
 
     [Fact]
+    public void A_file_only_checked_for_is_recorded_by_presence_so_editing_it_passes_and_removing_it_fails()
+    {
+        using var repository = new SampleRepository();
+        repository.Write("src/App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup Condition=\"Exists('README.md')\"><PackageReadmeFile>README.md</PackageReadmeFile></PropertyGroup></Project>");
+        repository.Write("src/App/README.md", "# App");
+        repository.Record();
+        repository.Write("src/App/README.md", "# App, documented");
+        var edited = repository.Judge();
+        repository.Delete("src/App/README.md");
+
+        var removed = repository.Judge();
+
+        Assert.Equal("present", SandboxBuild.Validation.BuildLogic.BuildLogicRecord.Read(repository.RecordFile).Files["src/App/README.md"]);
+        Assert.True(edited.Passed, string.Join("\n", edited.Failed()));
+        Assert.Equal(["SBX2403 src/App/README.md"], removed.Failed());
+    }
+
+    [Fact]
     public void A_marker_file_searched_upwards_fails_when_one_appears_closer()
     {
         using var repository = new SampleRepository();

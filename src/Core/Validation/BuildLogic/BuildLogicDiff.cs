@@ -19,15 +19,15 @@ public static class BuildLogicDiff
             var now = current.Files.GetValueOrDefault(path);
             if (was is null)
             {
-                findings.Add(Finding.Fail(Codes.BuildLogicAdded, FactSource.BuildLogic, path, $"added ({Describe(path)}, sha256 {Short(now)})", "not in the approved record", at));
+                findings.Add(Finding.Fail(Codes.BuildLogicAdded, FactSource.BuildLogic, path, $"added ({Describe(path)}, {Content(now!)})", "not in the approved record", at));
             }
             else if (now is null)
             {
-                findings.Add(Finding.Fail(Codes.BuildLogicRemoved, FactSource.BuildLogic, path, $"removed ({Describe(path)})", $"present (sha256 {Short(was)}) as recorded", at));
+                findings.Add(Finding.Fail(Codes.BuildLogicRemoved, FactSource.BuildLogic, path, $"removed ({Describe(path)})", $"present ({Content(was)}) as recorded", at));
             }
             else if (was != now)
             {
-                findings.Add(Finding.Fail(Codes.BuildLogicModified, FactSource.BuildLogic, path, $"modified ({Describe(path)}, sha256 {Short(now)})", $"sha256 {Short(was)} as recorded", at));
+                findings.Add(Finding.Fail(Codes.BuildLogicModified, FactSource.BuildLogic, path, $"modified ({Describe(path)}, {Content(now)})", $"{Content(was)} as recorded", at));
             }
         }
 
@@ -95,6 +95,8 @@ public static class BuildLogicDiff
         BuildFileKind.RestoreOutput => "restore output",
         _ => "file the build logic names",
     };
+
+    private static string Content(string value) => value == BuildLogicRecord.Present ? "only its presence is checked" : $"sha256 {Short(value)}";
 
     private static string Short(string? hash) => hash is null ? "-" : hash.Length > 12 ? hash[..12] : hash;
 }

@@ -16,6 +16,9 @@ public sealed record BuildLogicRecord(
 {
     public const string Schema = "https://sandboxbuild.dev/schemas/build-logic/v1";
 
+    /// <summary>The value of a file only checked for (a flag a condition tests): its presence is approved, not its content.</summary>
+    public const string Present = "present";
+
     /// <summary>The value of an MSBuild project SDK in <see cref="Packages"/>: its version is in the file that names it.</summary>
     public const string MsBuildSdk = "msbuild-sdk";
 

@@ -35,7 +35,7 @@ public sealed class BuildLogicScanner
     private readonly List<Finding> _findings = [];
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
     private readonly Queue<(string Relative, ReadAs Mode)> _queue = new();
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReadAs> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _propertiesSet = new(StringComparer.OrdinalIgnoreCase);
     private readonly PackageCollector _packages;
 
@@ -54,6 +54,8 @@ public sealed class BuildLogicScanner
 
     private enum ReadAs
     {
+        /// <summary>Only whether it exists matters (a flag a condition checks): recorded as present, content free to change.</summary>
+        Presence,
         Bytes,
         MsBuild,
         Solution,
@@ -115,10 +117,12 @@ public sealed class BuildLogicScanner
 
     private bool Excluded(string relative) => _options.Exclude?.Invoke(relative) == true;
 
+    // A file first seen as a mere flag is read again when something reads its content.
     private void Enqueue(string relative, ReadAs mode)
     {
-        if (_seen.Add(relative))
+        if (!_seen.TryGetValue(relative, out var before) || (before == ReadAs.Presence && mode != ReadAs.Presence))
         {
+            _seen[relative] = mode;
             _queue.Enqueue((relative, mode));
         }
     }
@@ -129,6 +133,12 @@ public sealed class BuildLogicScanner
         if (LinuxStat.TryLstat(full, out var stat, out _) && stat.Kind == FileKind.Symlink)
         {
             _findings.Add(ScanFindings.Link(_tree.Root, relative, $"a link to '{new FileInfo(full).LinkTarget}'"));
+            return;
+        }
+
+        if (mode == ReadAs.Presence)
+        {
+            _files.TryAdd(relative, BuildLogicRecord.Present);
             return;
         }
 
@@ -270,6 +280,7 @@ public sealed class BuildLogicScanner
 
     private static ReadAs ModeFor(ReferenceKind kind) => kind switch
     {
+        ReferenceKind.Presence or ReferenceKind.Above => ReadAs.Presence,
         ReferenceKind.Import or ReferenceKind.Project => ReadAs.MsBuild,
         ReferenceKind.ResponseFile => ReadAs.ResponseFile,
         _ => ReadAs.Bytes,

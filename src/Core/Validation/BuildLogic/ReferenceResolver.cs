@@ -32,33 +32,46 @@ internal sealed partial class ReferenceResolver
         var file = _tree.FullPath(fileRelative);
         var known = PathExpression.LocationProperties(file, fileIsProject);
         var directory = Path.GetDirectoryName(file)!;
+        return reference.Kind switch
+        {
+            ReferenceKind.Above => Above(reference, fileRelative, directory),
+            ReferenceKind.Presence => Guesses([PathExpression.Substitute(reference.Expression, known)], reference, fileRelative, directory),
+            ReferenceKind.BestEffort => Guesses(
+                Tokens().Split(PathExpression.Substitute(reference.Expression, known)).Where(t => !t.StartsWith('-') && (t.Contains('/', StringComparison.Ordinal) || t.Contains('.', StringComparison.Ordinal))),
+                reference, fileRelative, directory),
+            _ => Expression(reference, fileRelative, fileIsProject, known, directory, findings),
+        };
+    }
+
+    // Every folder from here up to the root that could hold the name: adding one there moves the result.
+    private List<string> Above(BuildReference reference, string fileRelative, string directory)
+    {
         var found = new List<string>();
-        if (reference.Kind == ReferenceKind.Above)
+        for (string? folder = directory; folder is not null && _tree.Relative(folder) is not null; folder = Path.GetDirectoryName(folder))
         {
-            // Every folder from here up to the root that could hold the name: adding one there moves the result.
-            for (string? folder = directory; folder is not null && _tree.Relative(folder) is not null; folder = Path.GetDirectoryName(folder))
-            {
-                found.AddRange(Lookup(Path.Combine(folder, reference.Expression), reference, fileRelative, null));
-            }
-
-            return found;
+            found.AddRange(Lookup(Path.Combine(folder, reference.Expression), reference, fileRelative, null));
         }
 
-        if (reference.Kind is ReferenceKind.BestEffort or ReferenceKind.Presence)
-        {
-            foreach (var token in Tokens().Split(PathExpression.Substitute(reference.Expression, known)))
-            {
-                if (token.Length > 0 && !token.StartsWith('-') && !token.Contains('$', StringComparison.Ordinal)
-                    && (token.Contains('/', StringComparison.Ordinal) || token.Contains('.', StringComparison.Ordinal)))
-                {
-                    var path = PathExpression.Unescape(token).Replace('\\', '/');
-                    found.AddRange(Bases(path, directory, includeRoot: true).SelectMany(b => Lookup(Path.GetFullPath(path, b), reference, fileRelative, null)));
-                }
-            }
+        return found;
+    }
 
-            return found;
+    // Paths taken from a command or a condition: whatever they name in the repository is followed, from the
+    // file's folder, every project folder and the root; a computed or missing one is not a finding.
+    private List<string> Guesses(IEnumerable<string> paths, BuildReference reference, string fileRelative, string directory)
+    {
+        var found = new List<string>();
+        foreach (var path in paths.Where(p => p.Length > 0 && !p.Contains('$', StringComparison.Ordinal)).Select(p => PathExpression.Unescape(p).Replace('\\', '/')))
+        {
+            found.AddRange(Bases(path, directory, includeRoot: true).SelectMany(b => Lookup(Path.GetFullPath(path, b), reference, fileRelative, null)));
         }
 
+        return found;
+    }
+
+    private List<string> Expression(
+        BuildReference reference, string fileRelative, bool fileIsProject, IReadOnlyDictionary<string, string> known, string directory, List<Finding> findings)
+    {
+        var found = new List<string>();
         foreach (var part in PathExpression.Resolve(reference.Expression, known, name => IsCoveredName(reference.Kind, name), PathExpression.ToolsetProperties.Contains))
         {
             switch (part.Status)
@@ -67,6 +80,7 @@ internal sealed partial class ReferenceResolver
                     found.AddRange(Lookup(Path.GetFullPath(part.Text, directory), reference, fileRelative, findings));
                     if (reference.Kind != ReferenceKind.Import && !fileIsProject && !Path.IsPathRooted(part.Text))
                     {
+                        // Item paths in an imported file are relative to each project that imports it.
                         var others = Bases(part.Text, directory, includeRoot: reference.Kind == ReferenceKind.FileRead).Skip(1);
                         found.AddRange(others.SelectMany(b => Lookup(Path.GetFullPath(part.Text, b), reference, fileRelative, null)));
                     }

@@ -46,6 +46,40 @@ public sealed class BuildLogicCliTests
     }
 
     [Fact]
+    public async Task The_action_runs_the_gate_first_and_stops_before_restore_and_engine_on_changed_build_logic()
+    {
+        using var workspace = new TempFolder();
+        using var runner = new TempFolder("sandboxbuild-runner-");
+        workspace.Write("App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        var record = Path.Combine(workspace.Path, ".approved/build-logic.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        var recorded = await Cli.RunAsync(["validate", "--build-logic", "-C", workspace.Path, "--write-baseline", record]);
+        workspace.Write("App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><Target Name=\"Steal\" BeforeTargets=\"Restore\" /></Project>");
+        var outputs = Path.Combine(runner.Path, "output");
+        var summary = Path.Combine(runner.Path, "summary");
+
+        var result = await Cli.RunAsync(["action"], new Dictionary<string, string?>
+        {
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_WORKSPACE"] = workspace.Path,
+            ["GITHUB_OUTPUT"] = outputs,
+            ["GITHUB_STEP_SUMMARY"] = summary,
+            ["INPUT_BUILD-LOGIC-BASELINE"] = ".approved/build-logic.json",
+            // An engine that does not exist: the gate must decide before anything talks to one.
+            ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock",
+        });
+
+        Assert.True(recorded.ExitCode == 0, recorded.All);
+        Assert.Equal(121, result.ExitCode);
+        Assert.Contains("::error file=App/App.csproj", result.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("SBX1001", result.All, StringComparison.Ordinal);
+        Assert.Matches("gate-result<<ghadelimiter_[0-9a-f]+\nfailed\n", File.ReadAllText(outputs));
+        Assert.Contains("SBX2401", File.ReadAllText(summary), StringComparison.Ordinal);
+        var sarif = JsonNode.Parse(File.ReadAllText(Path.Combine(workspace.Path, "sandbox.sarif")))!;
+        Assert.Contains(sarif["runs"]![0]!["results"]!.AsArray(), r => r!["ruleId"]!.GetValue<string>() == "SBX2401");
+    }
+
+    [Fact]
     public async Task The_gate_without_a_record_is_a_usage_error_and_with_an_unreadable_one_fails_closed()
     {
         using var repository = new TempFolder();

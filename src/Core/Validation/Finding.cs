@@ -18,7 +18,6 @@ public enum FactSource
     Engine,
     Probe,
     Baseline,
-    BuildLogic,
 }
 
 /// <summary>

@@ -23,7 +23,7 @@ public class ActionContractTests
         var inputs = new ActionInputs(_ => null);
 
         // Touch every property, as the entrypoint does.
-        _ = (inputs.Command, inputs.WorkingDirectory, inputs.Policy, inputs.Baseline, inputs.FailOnDrift, inputs.Output, inputs.Image, inputs.Timeout, inputs.Sarif);
+        _ = (inputs.Command, inputs.WorkingDirectory, inputs.Policy, inputs.Baseline, inputs.FailOnDrift, inputs.Output, inputs.Image, inputs.Timeout, inputs.Sarif, inputs.BuildLogicBaseline);
 
         Assert.Equal(declared, inputs.Read.Order().ToArray());
         Assert.Equal(declared, ActionInputs.Names.Order().ToArray());

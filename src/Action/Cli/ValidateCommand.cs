@@ -27,13 +27,19 @@ internal static class ValidateCommand
         var writeBaseline = new Option<string?>("--write-baseline") { Description = "Record the validated sandbox as the approved baseline in this file." };
         var json = new Option<string?>("--json") { Description = "Write the findings as JSON to this file (- for standard output)." };
         var sarif = new Option<string?>("--sarif") { Description = "Write SARIF 2.1.0 for code scanning to this file." };
+        var buildLogic = BuildLogicValidation.Option();
 
         var validate = new Command("validate", "Prove the sandbox's isolation: policy, compose files, docker inspect and probes from inside; fail on any weakness or drift.")
         {
-            source, policy, image, compose, container, staticOnly, baseline, writeBaseline, json, sarif,
+            source, policy, image, compose, container, staticOnly, baseline, writeBaseline, json, sarif, buildLogic,
         };
         CommandHost.SetAction(validate, async (result, log, cancellationToken) =>
         {
+            if (result.GetValue(buildLogic))
+            {
+                return BuildLogicValidation.Run(result.GetValue(source)!, result.GetValue(baseline), result.GetValue(writeBaseline), result.GetValue(json), result.GetValue(sarif), log);
+            }
+
             var sourceDirectory = Path.GetFullPath(result.GetValue(source)!);
             var attachTo = result.GetValue(container);
             var run = await new RunPipeline(log).RunAsync(new RunRequest

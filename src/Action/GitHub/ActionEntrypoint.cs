@@ -26,6 +26,10 @@ internal static class ActionEntrypoint
         var output = InWorkspace(workspace, inputs.Output, "output");
         var sarif = InWorkspace(workspace, inputs.Sarif, "sarif");
         InWorkspace(workspace, inputs.WorkingDirectory, "working-directory");
+        if (inputs.BuildLogicBaseline is { } buildLogic && !ActionBuildLogic.Passes(workspace, InWorkspace(workspace, buildLogic, "build-logic-baseline"), sarif, log))
+        {
+            return ExitCodes.GateFailed;
+        }
 
         using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
         var request = new RunRequest

@@ -7,7 +7,7 @@ namespace SandboxBuild.Cli.GitHub;
 internal sealed class ActionInputs
 {
     public static readonly IReadOnlyList<string> Names =
-        ["command", "working-directory", "policy", "baseline", "fail-on-drift", "output", "image", "timeout", "sarif"];
+        ["command", "working-directory", "policy", "baseline", "fail-on-drift", "output", "image", "timeout", "sarif", "build-logic-baseline"];
 
     private readonly Func<string, string?> _environment;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
@@ -33,6 +33,8 @@ internal sealed class ActionInputs
     public string? Timeout => Optional("timeout");
 
     public string Sarif => Get("sarif", "sandbox.sarif");
+
+    public string? BuildLogicBaseline => Optional("build-logic-baseline");
 
     private string? Optional(string name) => Get(name, "") is { Length: > 0 } value ? value : null;
 

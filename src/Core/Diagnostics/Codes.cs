@@ -126,6 +126,32 @@ public static class Codes
     public static readonly SandboxCode ComposeInvalid = new("SBX2203", "The compose file cannot be read", Severity.Error,
         "Fix the YAML at the line shown.");
 
+    // 24xx: the build-logic gate: files the host's MSBuild and NuGet read, compared with the approved record.
+    public static readonly SandboxCode BuildLogicModified = new("SBX2401", "A build-logic file changed", Severity.Error,
+        "Have the change reviewed; if approved, record it with `validate --build-logic --write-baseline FILE` and commit the record to the base branch.");
+    public static readonly SandboxCode BuildLogicAdded = new("SBX2402", "A build-logic file was added", Severity.Error,
+        "Have the new file reviewed; if approved, record it with `validate --build-logic --write-baseline FILE`. Generated files (obj/, bin/) mean something evaluated the repository before the gate: run the gate first, on a clean checkout.");
+    public static readonly SandboxCode BuildLogicRemoved = new("SBX2403", "A build-logic file was removed", Severity.Error,
+        "Have the removal reviewed (a removed file can unmask another one); if approved, record it with `validate --build-logic --write-baseline FILE`.");
+    public static readonly SandboxCode BuildLogicPackageChanged = new("SBX2404", "A restored package changed", Severity.Error,
+        "Have the package change reviewed (its build/ and buildTransitive/ files run on the host); if approved, record it with `validate --build-logic --write-baseline FILE`.");
+    public static readonly SandboxCode BuildLogicPackageAssetsChanged = new("SBX2405", "A package's build assets differ from the recorded ones", Severity.Error,
+        "The same id and version now holds different build/ files: clear that package from the package folder and restore it from a trusted feed.");
+    public static readonly SandboxCode BuildLogicDynamicPath = new("SBX2406", "A path in the build logic cannot be resolved without evaluating it", Severity.Error,
+        "Use a literal path (or $(MSBuildThisFileDirectory)...), or one ending in a file name the gate always hashes (.props, .targets, *proj).");
+    public static readonly SandboxCode BuildLogicSymlink = new("SBX2407", "A build-logic path is a symbolic link", Severity.Error,
+        "Replace the link with the file itself; links are never followed, so what they point at cannot be approved.");
+    public static readonly SandboxCode BuildLogicOutsideRepository = new("SBX2408", "The build logic reaches outside the repository", Severity.Error,
+        "Import and reference only files inside the repository (run the gate on the repository root).");
+    public static readonly SandboxCode BuildLogicUnreadable = new("SBX2409", "A build-logic file cannot be read", Severity.Error,
+        "Make it a readable, regular, well-formed file; the gate cannot see what an unreadable file imports.");
+    public static readonly SandboxCode BuildLogicRecordInvalid = new("SBX2410", "The build-logic record cannot be read", Severity.Error,
+        "Give the record written by `validate --build-logic --write-baseline FILE`, as committed on the base branch.");
+    public static readonly SandboxCode BuildLogicNoLockFile = new("SBX2411", "Packages are not pinned by lock files", Severity.Warning,
+        "Set RestorePackagesWithLockFile=true (and RestoreLockedMode=true in CI) so every package and version is known before restore.");
+    public static readonly SandboxCode BuildLogicRepositorySdk = new("SBX2412", "global.json selects an SDK from a folder the repository chooses", Severity.Error,
+        "Remove `sdk.paths` entries other than \"$host$\" (or remove the folder from the repository): the SDK runs on the host.");
+
     // 28xx: drift against the committed baseline.
     public static readonly SandboxCode Drift = new("SBX2801", "Isolation drifted from the approved baseline", Severity.Error,
         "Restore the approved setting, or have the change reviewed and run `validate --write-baseline`.");

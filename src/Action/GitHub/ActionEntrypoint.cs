@@ -26,12 +26,7 @@ internal static class ActionEntrypoint
         var output = InWorkspace(workspace, inputs.Output, "output");
         var sarif = InWorkspace(workspace, inputs.Sarif, "sarif");
         InWorkspace(workspace, inputs.WorkingDirectory, "working-directory");
-        if (inputs.BuildLogicBaseline is { } buildLogic && !ActionBuildLogic.Passes(workspace, InWorkspace(workspace, buildLogic, "build-logic-baseline"), sarif, log))
-        {
-            return ExitCodes.GateFailed;
-        }
 
-        using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
         var request = new RunRequest
         {
             SourceDirectory = workspace,
@@ -40,9 +35,10 @@ internal static class ActionEntrypoint
             Overrides = new PolicyOverrides { Image = inputs.Image, Timeout = inputs.Timeout },
             Command = CommandLineParser.SplitCommandLine(inputs.Command).ToArray(),
             PublishDirectory = output,
-            HostPaths = await OwnContainer.HostPathsAsync(engine, cancellationToken),
+            TranslateOwnContainerPaths = OwnContainer.IsContainerized,
             Canaries = RunnerTokens.Select(Environment.GetEnvironmentVariable).OfType<string>().ToArray(),
             BaselineFile = inputs.Baseline is { } baseline ? InWorkspace(workspace, baseline, "baseline") : null,
+            BuildLogicRecord = inputs.BuildLogicBaseline is { } buildLogic ? InWorkspace(workspace, buildLogic, "build-logic-baseline") : null,
             DriftFailsGate = inputs.FailOnDrift,
             SourceDescription = $"{Environment.GetEnvironmentVariable("GITHUB_REPOSITORY")}@{Environment.GetEnvironmentVariable("GITHUB_SHA")}",
         };

@@ -11,6 +11,9 @@ public enum FactSource
     Engine,
     Probe,
     Baseline,
+
+    /// <summary>The files the host's MSBuild and NuGet read, against the approved build-logic record.</summary>
+    BuildLogic,
 }
 
 public sealed record MountFact(string Type, string Source, string Target, bool ReadOnly, string Propagation, SourceLocation? Location = null);

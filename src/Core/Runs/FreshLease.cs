@@ -25,7 +25,7 @@ internal sealed class FreshLease : SandboxLease
         _engine = engine;
         _output = output;
         _policy = setup.Policy;
-        _hostPaths = setup.Request.HostPaths;
+        _hostPaths = setup.HostPaths;
         _log = log;
     }
 
@@ -46,14 +46,14 @@ internal sealed class FreshLease : SandboxLease
                 RepositoryPath = setup.Source,
                 Lifetime = setup.Policy.Timeout + SelfEndGrace,
                 Agent = setup.Request.Agent,
-                HostPaths = setup.Request.HostPaths,
+                HostPaths = setup.HostPaths,
                 Customize = setup.Request.Customize,
             }, cancellationToken);
             return new FreshLease(container, layout, engine, output, setup, log);
         }
         catch
         {
-            await output.RemoveAsync(engine, setup.Policy, setup.Request.HostPaths, log);
+            await output.RemoveAsync(engine, setup.Policy, setup.HostPaths, log);
             throw;
         }
     }

@@ -4,6 +4,7 @@ using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 using SandboxBuild.Reporting;
 using SandboxBuild.Validation;
+using SandboxBuild.Validation.BuildLogic;
 
 namespace SandboxBuild.Runs;
 
@@ -110,6 +111,11 @@ public sealed class RunPipeline(ISandboxLog log)
             report = report.With(Validation.Compose.ComposeReader.Judge(file, host));
         }
 
+        if (run.Request.BuildLogicRecord is { } record)
+        {
+            report = report.With(BuildLogicGate.Judge(run.Source, record, BuildLogicOptions.ForThisHost()).Report.Findings);
+        }
+
         return report;
     }
 
@@ -127,6 +133,7 @@ public sealed class RunPipeline(ISandboxLog log)
 
         return new RunSetup
         {
+            HostPaths = run.Request.TranslateOwnContainerPaths ? await OwnContainer.HostPathsAsync(engine, cancellationToken) : run.Request.HostPaths,
             RunId = run.RunId,
             Source = run.Source,
             State = run.State,
@@ -196,7 +203,7 @@ public sealed class RunPipeline(ISandboxLog log)
             run.Log.Info($"Validating {lease.Description} ({policy.Image}) before any untrusted code runs ...");
             await lease.SettleAsync(policy, deadline.Token);
             var runtime = Gate.JudgeRunningAsync(engine, lease.Container, policy, lease.Layout,
-                host with { RepositoryRoot = request.HostPaths.ToHost(run.Source) }, deadline.Token, request.ListenAddress);
+                host with { RepositoryRoot = setup.HostPaths.ToHost(run.Source) }, deadline.Token, request.ListenAddress);
             await Task.WhenAll(restoring, runtime);
             var report = (await runtime) with { Findings = [.. staticReport.Findings, .. (await runtime).Findings] };
             if (!Decide(run, report, baseline, policy))

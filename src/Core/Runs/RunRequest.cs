@@ -62,6 +62,12 @@ public sealed record RunRequest
     /// <summary>Compose files in the pattern's format, judged with the policy (`validate --compose`).</summary>
     public IReadOnlyList<string> ComposeFiles { get; init; } = [];
 
+    /// <summary>
+    /// The approved build-logic record (from the trusted side, e.g. the base branch): the static gate compares
+    /// every file the host's MSBuild and NuGet would read with it before anything else happens.
+    /// </summary>
+    public string? BuildLogicRecord { get; init; }
+
     /// <summary>Judge the files only; start nothing.</summary>
     public bool StaticOnly { get; init; }
 
@@ -79,6 +85,12 @@ public sealed record RunRequest
     public string Agent { get; init; } = "default";
 
     public IHostPaths HostPaths { get; init; } = IdentityHostPaths.Instance;
+
+    /// <summary>
+    /// This process runs in a container that starts sandboxes as its siblings (the action): paths are translated
+    /// to the engine host's by inspecting our own container, once the engine is reached.
+    /// </summary>
+    public bool TranslateOwnContainerPaths { get; init; }
 
     /// <summary>Real credential values of the host side; their appearance in an artifact blocks it.</summary>
     public IReadOnlyList<string> Canaries { get; init; } = [];

@@ -21,6 +21,9 @@ internal sealed record RunSetup
 
     public required string ProbeVolume { get; init; }
 
+    /// <summary>How the engine's host sees this process's paths (translated when we run in a container).</summary>
+    public required IHostPaths HostPaths { get; init; }
+
     public IReadOnlyList<string> PackageFolders { get; init; } = [];
 
     public SandboxLayout Layout(string outputDirectory) => new()

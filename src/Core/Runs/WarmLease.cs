@@ -65,7 +65,7 @@ internal sealed class WarmLease : SandboxLease
             RepositoryPath = setup.Source,
             Lifetime = WarmSandboxes.Lifetime,
             Agent = setup.Request.Agent,
-            HostPaths = setup.Request.HostPaths,
+            HostPaths = setup.HostPaths,
         }, cancellationToken);
         WarmSandboxes.Touch(setup.Source, setup.Request.Agent, setup.Request.IdleTimeout);
         log.Info($"Started warm sandbox '{setup.Request.Agent}' {container.ShortId} (kept for later runs; `sandboxbuild stop` ends it).");
@@ -133,7 +133,7 @@ internal sealed class WarmLease : SandboxLease
     /// <summary>Whether the running sandbox has exactly the mounts this run would give a new one (host paths as the engine sees them).</summary>
     private static bool SameMounts(ContainerDescription description, SandboxLayout layout, RunSetup setup)
     {
-        var hostPaths = setup.Request.HostPaths;
+        var hostPaths = setup.HostPaths;
         var actual = description.Mounts.Select(m => (m.Target, m.Source)).ToHashSet();
         var expected = new List<(string Target, string Source)>
         {

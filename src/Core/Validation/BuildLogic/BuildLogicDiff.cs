@@ -20,22 +20,22 @@ public static class BuildLogicDiff
             var now = current.Files.GetValueOrDefault(path);
             if (was is null)
             {
-                findings.Add(Finding.Fail(Codes.BuildLogicAdded, FactSource.Baseline, path, $"added ({Describe(path)}, {Content(now!)})", "not in the approved record", at));
+                findings.Add(Finding.Fail(Codes.BuildLogicAdded, FactSource.BuildLogic, path, $"added ({Describe(path)}, {Content(now!)})", "not in the approved record", at));
             }
             else if (now is null)
             {
-                findings.Add(Finding.Fail(Codes.BuildLogicRemoved, FactSource.Baseline, path, $"removed ({Describe(path)})", $"present ({Content(was)}) as recorded", at));
+                findings.Add(Finding.Fail(Codes.BuildLogicRemoved, FactSource.BuildLogic, path, $"removed ({Describe(path)})", $"present ({Content(was)}) as recorded", at));
             }
             else if (was != now)
             {
-                findings.Add(Finding.Fail(Codes.BuildLogicModified, FactSource.Baseline, path, $"modified ({Describe(path)}, {Content(now)})", $"{Content(was)} as recorded", at));
+                findings.Add(Finding.Fail(Codes.BuildLogicModified, FactSource.BuildLogic, path, $"modified ({Describe(path)}, {Content(now)})", $"{Content(was)} as recorded", at));
             }
         }
 
         ComparePackages(approved, scan, findings);
         foreach (var (key, hash) in current.PackageBuildAssets.Where(a => approved.PackageBuildAssets.TryGetValue(a.Key, out var was) && was != a.Value))
         {
-            findings.Add(Finding.Fail(Codes.BuildLogicPackageAssetsChanged, FactSource.Baseline, $"package {key}",
+            findings.Add(Finding.Fail(Codes.BuildLogicPackageAssetsChanged, FactSource.BuildLogic, $"package {key}",
                 $"{scan.Assets[key].Describe()}, sha256 {Short(hash)}", $"sha256 {Short(approved.PackageBuildAssets[key])} as recorded", Origin(scan, key)));
         }
 
@@ -55,14 +55,14 @@ public static class BuildLogicDiff
             if (!oldVersions.Equals(newVersions, StringComparison.OrdinalIgnoreCase))
             {
                 var seen = now.Count == 0 ? "removed" : $"{(was.Count == 0 ? "added" : "now")} {newVersions}{Assets(scan, id, now)}";
-                findings.Add(Finding.Fail(Codes.BuildLogicPackageChanged, FactSource.Baseline, $"package {id}", seen,
+                findings.Add(Finding.Fail(Codes.BuildLogicPackageChanged, FactSource.BuildLogic, $"package {id}", seen,
                     was.Count == 0 ? "not in the approved record" : $"{oldVersions} as recorded", now.Count > 0 ? Origin(scan, now[0].Key) : null));
                 continue;
             }
 
             foreach (var (version, key, value) in now.Where(p => approved.Packages.GetValueOrDefault(p.Key) is { } recorded && recorded != p.Value))
             {
-                findings.Add(Finding.Fail(Codes.BuildLogicPackageChanged, FactSource.Baseline, $"package {id} {version}",
+                findings.Add(Finding.Fail(Codes.BuildLogicPackageChanged, FactSource.BuildLogic, $"package {id} {version}",
                     $"content {Short(value)}", $"content {Short(approved.Packages[key])} as recorded", Origin(scan, key)));
             }
         }

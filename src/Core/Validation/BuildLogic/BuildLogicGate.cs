@@ -21,7 +21,7 @@ public static class BuildLogicGate
         var findings = changes.Concat(scan.Findings).ToList();
         if (changes.Count == 0)
         {
-            findings.Add(Finding.Pass(Codes.BuildLogicModified, FactSource.Baseline, "build logic",
+            findings.Add(Finding.Pass(Codes.BuildLogicModified, FactSource.BuildLogic, "build logic",
                 Summary(scan), "the approved record", new SourceLocation(recordFile, 0)));
         }
 
@@ -35,7 +35,7 @@ public static class BuildLogicGate
         var clock = Stopwatch.StartNew();
         var scan = BuildLogicScanner.Scan(root, options);
         scan.Current.Write(recordFile);
-        var findings = scan.Findings.Append(Finding.Pass(Codes.BuildLogicModified, FactSource.Baseline, "build logic",
+        var findings = scan.Findings.Append(Finding.Pass(Codes.BuildLogicModified, FactSource.BuildLogic, "build logic",
             Summary(scan), "recorded", new SourceLocation(recordFile, 0))).ToList();
         return (new ValidationReport { Findings = findings, Duration = clock.Elapsed }, scan);
     }

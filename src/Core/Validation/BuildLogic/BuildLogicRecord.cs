@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SandboxBuild.Diagnostics;
@@ -18,7 +17,6 @@ public sealed record BuildLogicRecord(
     public const string Schema = "https://sandboxbuild.dev/schemas/build-logic/v1";
 
     // SandboxBuild's one JSON style (indented, '+' and quotes in paths left readable), as JsonText.Indented has it.
-    private static readonly JsonSerializerOptions Style = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The value of a file only checked for (a flag a condition tests): its presence is approved, not its content.</summary>
     public const string Present = "present";
@@ -38,7 +36,7 @@ public sealed record BuildLogicRecord(
             ["packages"] = Map(Packages, StringComparer.OrdinalIgnoreCase),
             ["packageBuildAssets"] = Map(PackageBuildAssets, StringComparer.OrdinalIgnoreCase),
         };
-        File.WriteAllText(path, node.ToJsonString(Style) + "\n");
+        File.WriteAllText(path, node.ToJsonString(JsonText.Indented) + "\n");
     }
 
     public static BuildLogicRecord Read(string path)

@@ -69,7 +69,7 @@ internal sealed class PackageCollector(string root)
         if (unpinned.Count > 0)
         {
             var examples = string.Join(", ", unpinned.Take(3)) + (unpinned.Count > 3 ? ", ..." : "");
-            findings.Add(Finding.Fail(Codes.BuildLogicNoLockFile, FactSource.Baseline, "restored packages",
+            findings.Add(Finding.Fail(Codes.BuildLogicNoLockFile, FactSource.BuildLogic, "restored packages",
                 $"{unpinned.Count} of {projects.Count} projects without packages.lock.json ({examples}): their transitive packages and floating versions are chosen at restore, so their build assets cannot be known before",
                 "a lock file next to every project", ScanFindings.At(root, unpinned[0])));
         }

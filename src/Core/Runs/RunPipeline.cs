@@ -48,10 +48,21 @@ public sealed class RunPipeline(ISandboxLog log)
     private static async Task StagesAsync(RunRecord run, CancellationToken cancellationToken)
     {
         var request = run.Request;
-        var policy = ResolvePolicy(run);
-        var baseline = request.BaselineFile is null ? null : Baseline.Read(request.BaselineFile);
+        SandboxPolicy policy;
+        Baseline? baseline;
+        using (run.Stage("policy"))
+        {
+            policy = ResolvePolicy(run);
+            baseline = request.BaselineFile is null ? null : Baseline.Read(request.BaselineFile);
+        }
+
         var host = HostContext.Current(run.Source);
-        var staticReport = JudgeStatic(run, policy, host);
+        ValidationReport staticReport;
+        using (run.Stage("static gate"))
+        {
+            staticReport = JudgeStatic(run, policy, host);
+        }
+
         // A command never starts on a policy that fails; a proving run (validate) goes on to show the same
         // weakness from inside too, since nothing of the repository runs in it.
         if ((!staticReport.Passed && request.Purpose == RunPurpose.Command) || request.StaticOnly)
@@ -70,12 +81,29 @@ public sealed class RunPipeline(ISandboxLog log)
             SourceAccess.EnsureReadable(run.Source, policy);
         }
 
-        using var engine = await EngineConnection.ConnectAsync(run.Log, cancellationToken);
+        EngineConnection engine;
+        using (run.Stage("engine"))
+        {
+            engine = await EngineConnection.ConnectAsync(run.Log, cancellationToken);
+        }
+
+        using var connection = engine;
         var sweeping = Sweeper.SweepAsync(engine, run.Log, cancellationToken);
         try
         {
-            var setup = await PrepareAsync(run, engine, policy, cancellationToken);
-            await using var lease = await AcquireAsync(run, engine, setup, cancellationToken);
+            RunSetup setup;
+            using (run.Stage("prepare"))
+            {
+                setup = await PrepareAsync(run, engine, policy, cancellationToken);
+            }
+
+            HeldLease held;
+            using (run.Stage("lease"))
+            {
+                held = await AcquireAsync(run, engine, setup, cancellationToken);
+            }
+
+            await using var lease = held;
             run.ContainerId = lease.Lease.Container.Id;
             await ProveAndRunAsync(run, engine, setup, lease, staticReport, baseline, host, cancellationToken);
         }
@@ -167,7 +195,11 @@ public sealed class RunPipeline(ISandboxLog log)
             throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{request.Agent}' for {run.Source}.");
         }
 
-        await RestoreAsync(run, setup, cancellationToken);
+        using (run.Stage("restore"))
+        {
+            await RestoreAsync(run, setup, cancellationToken);
+        }
+
         setup = setup with { PackageFolders = HostRestore.PackageFolders(run.Source) };
         return new HeldLease(request.Lease == LeaseKind.Warm
             ? await WarmLease.StartAsync(engine, setup, run.Log, cancellationToken)
@@ -202,12 +234,27 @@ public sealed class RunPipeline(ISandboxLog log)
         {
             run.Log.Info($"Validating {lease.Description} ({policy.Image}) before any untrusted code runs ...");
             await lease.SettleAsync(policy, deadline.Token);
-            var runtime = Gate.JudgeRunningAsync(engine, lease.Container, policy, lease.Layout,
-                host with { RepositoryRoot = setup.HostPaths.ToHost(run.Source) }, deadline.Token, request.ListenAddress);
-            await Task.WhenAll(restoring, runtime);
-            var report = (await runtime) with { Findings = [.. staticReport.Findings, .. (await runtime).Findings] };
-            if (!Decide(run, report, baseline, policy))
+            // The stager is our own code from the read-only probe volume, not the repository's: it copies the source
+            // while the gate proves the sandbox, and its work is thrown away with the sandbox if the gate fails.
+            var staging = request.Purpose == RunPurpose.Command
+                ? TimedAsync(run, "staging", () => Staging.StageAsync(lease, policy, run.Source, run.PublishDirectory, run.Log, deadline.Token))
+                : Task.CompletedTask;
+            var runtime = TimedAsync(run, "runtime gate", () => Gate.JudgeRunningAsync(engine, lease.Container, policy, lease.Layout,
+                host with { RepositoryRoot = setup.HostPaths.ToHost(run.Source) }, deadline.Token, request.ListenAddress));
+            try
             {
+                await Task.WhenAll(restoring, runtime);
+            }
+            catch
+            {
+                await Ignored(staging);
+                throw;
+            }
+
+            var report = (await runtime) with { Findings = [.. staticReport.Findings, .. (await runtime).Findings] };
+            if (!Decide(run, report, baseline, policy) || request.Purpose == RunPurpose.Prove)
+            {
+                await Ignored(staging);
                 if (!report.Passed)
                 {
                     await lease.DiscardAsync();
@@ -216,17 +263,15 @@ public sealed class RunPipeline(ISandboxLog log)
                 return;
             }
 
-            if (request.Purpose == RunPurpose.Prove)
-            {
-                return;
-            }
-
             staged = true;
-            await Staging.StageAsync(lease, policy, run.Source, run.PublishDirectory, run.Log, deadline.Token);
+            await staging;
             lease.Session?.Record(run.RunId, run.Command!);
             run.Log.Info($"Running in {lease.Description} (run {run.RunId}): {string.Join(' ', run.Command!)}");
-            run.Execution = await CommandExecution.RunAsync(engine, lease.Container, run.Command!, Staging.WorkingDirectory(run.Source, request.WorkingDirectory),
-                run.Log, deadline.Token, cancellationToken);
+            using (run.Stage("command"))
+            {
+                run.Execution = await CommandExecution.RunAsync(engine, lease.Container, run.Command!, Staging.WorkingDirectory(run.Source, request.WorkingDirectory),
+                    run.Log, deadline.Token, cancellationToken);
+            }
         }
         catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
@@ -241,9 +286,38 @@ public sealed class RunPipeline(ISandboxLog log)
         }
     }
 
+    private static async Task<T> TimedAsync<T>(RunRecord run, string stage, Func<Task<T>> work)
+    {
+        using (run.Stage(stage))
+        {
+            return await work();
+        }
+    }
+
+    private static async Task TimedAsync(RunRecord run, string stage, Func<Task> work)
+    {
+        using (run.Stage(stage))
+        {
+            await work();
+        }
+    }
+
+    /// <summary>Waits for work whose outcome no longer matters (the run has already ended).</summary>
+    private static async Task Ignored(Task work)
+    {
+        try
+        {
+            await work;
+        }
+        catch (Exception e) when (e is SandboxException or IOException or OperationCanceledException)
+        {
+        }
+    }
+
     /// <summary>Freeze and collect: nothing inside writes while the collector publishes what this run wrote.</summary>
     private static async Task CollectAsync(RunRecord run, RunSetup setup, SandboxLease lease)
     {
+        using var stage = run.Stage("collect");
         await lease.FreezeAsync();
         try
         {

@@ -59,6 +59,30 @@ internal sealed class RunRecord : IDisposable
 
     public SandboxCode? Failure { get; set; }
 
+    /// <summary>How long each stage took, in the order they ran: shown with --verbose and kept in the audit record.</summary>
+    public IReadOnlyList<(string Stage, TimeSpan Took)> Stages => _stages;
+
+    private readonly List<(string, TimeSpan)> _stages = [];
+
+    /// <summary>Times one stage: `using (run.Stage("staging")) { ... }`.</summary>
+    public IDisposable Stage(string name) => new StageTimer(this, name);
+
+    private sealed class StageTimer(RunRecord run, string name) : IDisposable
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        public void Dispose()
+        {
+            var took = Stopwatch.GetElapsedTime(_started);
+            lock (run._stages)
+            {
+                run._stages.Add((name, took));
+            }
+
+            run.Log.Detail($"[stage] {name}: {took.TotalSeconds:0.000} s");
+        }
+    }
+
     public static RunRecord Begin(RunRequest request, ISandboxLog log)
     {
         var source = Path.GetFullPath(request.SourceDirectory).TrimEnd('/');

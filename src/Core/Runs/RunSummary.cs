@@ -118,6 +118,8 @@ internal static class RunSummary
             ["refused"] = new JsonArray(c.Refused.Select(r => (JsonNode?)JsonValue.Create($"{r.Code.Id} {r.Path}")).Take(100).ToArray()),
             ["secrets"] = c.Secrets.Count,
         },
+        ["stagesMs"] = new JsonObject(run.Stages.GroupBy(s => s.Stage)
+            .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)JsonValue.Create((long)g.Sum(s => s.Took.TotalMilliseconds))))),
         ["log"] = result.LogPath,
     };
 }

@@ -24,7 +24,7 @@ public sealed class ProcessInfo
 
 /// <summary>
 /// Which processes may be running in a sandbox before a command starts: its init, its own main process (the
-/// `sleep` that bounds its life), the tool asking (our probe), and the .NET SDK's build servers (MSBuild
+/// `sleep` that bounds its life), our own tools from the read-only probe volume, and the .NET SDK's build servers (MSBuild
 /// nodes, the compiler server), which is what keeps a warm sandbox fast. Everything else was left behind by
 /// an earlier command and is a stray. The same rule kills strays (`settle`) and judges the table (the gate).
 /// </summary>
@@ -39,8 +39,14 @@ public static partial class ProcessRules
     {
         // The main process is init's oldest `sleep` child; orphans of earlier commands are re-parented to init too.
         var main = table.Where(p => p.ParentPid == 1 && Path.GetFileName(p.Exe) == "sleep").OrderBy(p => p.StartTicks).FirstOrDefault();
-        return table.Where(p => p.Pid != 1 && p.Pid != self && p != main && !IsBuildServer(p)).ToArray();
+        return table.Where(p => p.Pid != 1 && p.Pid != self && p != main && !IsBuildServer(p) && !IsOurTool(p)).ToArray();
     }
+
+    /// <summary>Our own agent from the read-only probe volume (the stager may run beside the probe), with no loader hook.</summary>
+    public static bool IsOurTool(ProcessInfo process) =>
+        process.Exe == DotnetHost && !process.LoaderHooks && process.Arguments.Count >= 2 && process.Arguments[1] == ProbeDll;
+
+    public const string ProbeDll = "/opt/sandboxbuild/probe/sandboxbuild-probe.dll";
 
     /// <summary>The SDK's own MSBuild node or compiler server, from the image's read-only SDK, with no loader hook.</summary>
     public static bool IsBuildServer(ProcessInfo process) =>

@@ -80,6 +80,12 @@ public static class Codes
     public static readonly SandboxCode TimeoutMissing = new("SBX2023", "No wall-clock timeout", Severity.Error,
         "Set `timeout: 30m` (any positive duration).");
 
+    // 2050-2069: credential material found by name and content in the host folders a sandbox mounts.
+    public static readonly SandboxCode CredentialMaterialInMount = new("SBX2050", "Credential material is in a mounted folder", Severity.Error,
+        "Take it out of the folder or mount another one. A CI checkout: actions/checkout with `persist-credentials: false`. Feed passwords: `%NUGET_PASSWORD%` in NuGet.Config, not the value.");
+    public static readonly SandboxCode CredentialSearchIncomplete = new("SBX2051", "A mounted folder could not be searched completely for credentials", Severity.Error,
+        "Mount a smaller folder (the search stops after 500,000 entries, 48 levels or 10 s) and make it readable by the user running SandboxBuild.");
+
     // 21xx: facts seen from inside the sandbox by the probe.
     public static readonly SandboxCode ProbeInterfaces = new("SBX2101", "A network interface other than lo is present", Severity.Error,
         "Run with network mode `none`.");
@@ -115,6 +121,8 @@ public static class Codes
         "Set `read_only: true`.");
     public static readonly SandboxCode ProbeEscalation = new("SBX2117", "A privilege escalation attempt succeeded", Severity.Error,
         "Drop ALL capabilities, keep seccomp and no-new-privileges on.");
+    public static readonly SandboxCode ProbeCredentialMaterial = new("SBX2118", "Credential material is visible in a mount inside", Severity.Error,
+        "Remove the mount that brings it in, or take the material out of the mounted folder.");
 
     // 22xx: compose files.
     public static readonly SandboxCode ComposeMerged = new("SBX2201", "Compose merges more than the named file", Severity.Note,

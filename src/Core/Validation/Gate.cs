@@ -16,12 +16,18 @@ public static class Gate
 {
     private static readonly string[] CredentialFolders = [".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet"];
 
-    public static ValidationReport JudgeStatic(SandboxPolicy policy, string sourceDirectory, HostContext host) => new()
+    public static ValidationReport JudgeStatic(SandboxPolicy policy, string sourceDirectory, HostContext host)
     {
-        Findings = IsolationChecks.Judge(PolicyFacts.From(policy, sourceDirectory), host).ToArray(),
-        PolicySha256 = PolicyCanonical.Sha256(policy),
-        ImageReference = policy.Image,
-    };
+        var facts = PolicyFacts.From(policy, sourceDirectory);
+        // Before any container exists: what the mounted host folders hold, wherever they are.
+        var credentials = Credentials.CredentialChecks.Judge(Credentials.CredentialChecks.Gather(facts, host), facts.Source, facts.Locate);
+        return new()
+        {
+            Findings = [.. IsolationChecks.Judge(facts, host), .. credentials],
+            PolicySha256 = PolicyCanonical.Sha256(policy),
+            ImageReference = policy.Image,
+        };
+    }
 
     public static async Task<ValidationReport> JudgeRunningAsync(
         EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, CancellationToken cancellationToken,

@@ -131,27 +131,7 @@ public static partial class SecretRules
             || name.StartsWith("AZURE_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("ACTIONS_", StringComparison.Ordinal));
 
     /// <summary>The first rule a whole value matches (config-only rules excluded), or null.</summary>
-    public static SecretRule? MatchValue(string value)
-    {
-        foreach (var rule in All)
-        {
-            if (rule.ConfigFilesOnly)
-            {
-                continue;
-            }
-
-            var comparison = rule.AnchorIgnoresCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-            for (var at = value.IndexOf(rule.Anchor, comparison); at >= 0; at = value.IndexOf(rule.Anchor, at + 1, comparison))
-            {
-                if (rule.TryMatchAt(value, at, out _, out _))
-                {
-                    return rule;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static SecretRule? MatchValue(string value) => FindIn(value, configFile: false);
 
     private static readonly System.Buffers.SearchValues<char> UrlAuthorityEnd = System.Buffers.SearchValues.Create("/@?# \t\r\n\"'<>");
 
@@ -161,6 +141,29 @@ public static partial class SecretRules
         var authority = fromAnchor[3..];
         var end = authority.IndexOfAny(UrlAuthorityEnd);
         return end > 0 && authority[end] == '@' && authority[..end].Contains(':');
+    }
+
+    /// <summary>The first rule that matches anywhere in a small text (a config file of a few kilobytes), or null.</summary>
+    public static SecretRule? FindIn(string text, bool configFile)
+    {
+        foreach (var rule in All)
+        {
+            if (rule.ConfigFilesOnly && !configFile)
+            {
+                continue;
+            }
+
+            var comparison = rule.AnchorIgnoresCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            for (var at = text.IndexOf(rule.Anchor, comparison); at >= 0; at = text.IndexOf(rule.Anchor, at + 1, comparison))
+            {
+                if (rule.TryMatchAt(text, at, out _, out _))
+                {
+                    return rule;
+                }
+            }
+        }
+
+        return null;
     }
 
     // The shell's own working-directory variables: `PWD=/home/runner/work` is a path, not a password.

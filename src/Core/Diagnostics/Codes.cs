@@ -123,6 +123,8 @@ public static class Codes
         "Drop ALL capabilities, keep seccomp and no-new-privileges on.");
     public static readonly SandboxCode ProbeCredentialMaterial = new("SBX2118", "Credential material is visible in a mount inside", Severity.Error,
         "Remove the mount that brings it in, or take the material out of the mounted folder.");
+    public static readonly SandboxCode ProbeNotPlaced = new("SBX2119", "The probe could not be placed in a sandbox started elsewhere", Severity.Error,
+        "The container needs /bin/sh and a writable tmpfs or /dev/shm for the probe's files (or mount SandboxBuild's probe volume), and /usr/share/dotnet/dotnet to run it.");
 
     // 22xx: compose files.
     public static readonly SandboxCode ComposeMerged = new("SBX2201", "Compose merges more than the named file", Severity.Note,

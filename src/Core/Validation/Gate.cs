@@ -14,7 +14,7 @@ namespace SandboxBuild.Validation;
 /// </summary>
 public static class Gate
 {
-    private static readonly string[] CredentialFolders = [".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet"];
+    internal static readonly string[] CredentialFolders = [".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet"];
 
     public static ValidationReport JudgeStatic(SandboxPolicy policy, string sourceDirectory, HostContext host)
     {
@@ -61,7 +61,7 @@ public static class Gate
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
 
-        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, listenAddress, cancellationToken);
+        var (probeFindings, probe) = await ProbeAsync(engine, container, listeners => Request(policy, layout, host, listeners), SandboxLayout.ProbeMount, listenAddress, cancellationToken);
         findings.AddRange(probeFindings);
 
         return new ValidationReport
@@ -77,8 +77,8 @@ public static class Gate
         };
     }
 
-    private static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
-        EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, System.Net.IPAddress? listenAddress,
+    internal static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
+        EngineConnection engine, SandboxContainer container, Func<HostListeners?, ProbeRequest> makeRequest, string probeDirectory, System.Net.IPAddress? listenAddress,
         CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
@@ -94,8 +94,8 @@ public static class Gate
 
         try
         {
-            var request = Request(policy, layout, host, listeners);
-            var (report, failure) = await ProbeRunner.RunAsync(container, request, cancellationToken);
+            var request = makeRequest(listeners);
+            var (report, failure) = await ProbeRunner.RunAsync(container, request, cancellationToken, probeDirectory);
             if (report is null)
             {
                 findings.Add(Finding.Fail(Codes.ProbeFailed, FactSource.Probe, "probe", failure, "a probe report"));

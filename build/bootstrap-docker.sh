@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine answers. On Debian or Ubuntu as root it installs Debian's docker.io (and
-# debootstrap, which `sandboxbuild bake` needs) and starts dockerd; anywhere else it says what to do.
+# debootstrap, which `sandboxbuild bake` needs, and docker-compose, which the integration tests use to start the
+# pattern's compose file) and starts dockerd; anywhere else it says what to do.
 # Safe to run again: it does nothing when an engine already answers.
 set -euo pipefail
 
@@ -19,6 +20,8 @@ install_packages() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # The integration tests bring up the pattern's compose file for real (validate --container).
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "bootstrap-docker: installing ${missing[*]} from Debian's packages ..."
     export DEBIAN_FRONTEND=noninteractive
@@ -44,7 +47,9 @@ start_dockerd() {
 }
 
 if engine_answers; then
-  [ "$(id -u)" -eq 0 ] && is_debian_like && [ ! -x /usr/sbin/debootstrap ] && install_packages
+  if [ "$(id -u)" -eq 0 ] && is_debian_like && { [ ! -x /usr/sbin/debootstrap ] || ! command -v docker-compose >/dev/null 2>&1; }; then
+    install_packages
+  fi
   exit 0
 fi
 

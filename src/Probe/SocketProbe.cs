@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace SandboxBuild.Probing;
 
 /// <summary>
-/// Looks for unix sockets of the host (an engine socket, an SSH agent) on every mount that came from outside
-/// the image, and tries to connect to each. A host socket can only arrive through a mount, so the image's
-/// own files are not walked. The walk is bounded; a walk cut short is reported as incomplete.
+/// Walks every mount that came from outside the image once, for two things only a mount can bring in: unix
+/// sockets of the host (an engine socket, an SSH agent), each tried, and credential material by name and
+/// content (<see cref="CredentialMaterial"/>, the same rules the host side applies before the container exists).
+/// The image's own files are not walked. The walk is bounded; a walk cut short is reported as incomplete.
 /// </summary>
 internal static class SocketProbe
 {
@@ -34,6 +35,7 @@ internal static class SocketProbe
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
+            var inSource = request.SourcePath is { } source && (root == source || root.StartsWith(source.TrimEnd('/') + "/", StringComparison.Ordinal));
             foreach (var path in Walk(root))
             {
                 if (++entries > MaxEntries || clock.Elapsed > MaxTime)
@@ -42,10 +44,17 @@ internal static class SocketProbe
                     break;
                 }
 
-                if (LinuxStat.TryLstat(path, out var stat, out _) && stat.Kind == FileKind.Socket && seen.Add(path))
+                if (!LinuxStat.TryLstat(path, out var stat, out _))
+                {
+                    continue;
+                }
+
+                if (stat.Kind == FileKind.Socket && seen.Add(path))
                 {
                     report.Sockets.Add(TryConnect(path));
                 }
+
+                CredentialWalk.Judge(root, path, stat, inSource, report);
             }
 
             if (!complete)

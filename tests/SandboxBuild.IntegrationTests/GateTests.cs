@@ -12,20 +12,11 @@ namespace SandboxBuild.IntegrationTests;
 /// </summary>
 public sealed class GateTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
-    /// <summary>The gate as `validate` runs it (the run pipeline, proving a fresh sandbox), on a sandbox weakened for real.</summary>
     private async Task<ValidationReport> ValidateAsync(Action<CreateContainerParameters>? weaken = null, System.Net.IPAddress? listenAddress = null)
     {
         using var source = new TempFolder();
         source.Write("Program.cs", "// source under test");
-        var result = await new RunPipeline(EngineFixture.QuietLog).RunAsync(new RunRequest
-        {
-            SourceDirectory = source.Path,
-            Purpose = RunPurpose.Prove,
-            Overrides = new SandboxBuild.Policy.PolicyOverrides { Image = fixture.Image.Reference },
-            Customize = weaken is null ? null : p => weaken(p),
-            ListenAddress = listenAddress,
-        }, CancellationToken.None);
-        return result.Validation ?? throw new InvalidOperationException($"The run ended before the gate: {result.Outcome} {result.FailureCode?.Id}");
+        return await Proving.ValidateAsync(fixture, source.Path, weaken is null ? null : p => weaken(p), listenAddress);
     }
 
     private static void AssertFails(ValidationReport report, params string[] codes)

@@ -120,3 +120,21 @@ internal static class Leftovers
     public static async Task<int> CountAsync(EngineConnection engine, string source) =>
         (await Janitor.ListAsync(engine, [$"{SandboxLabels.Repo}={SandboxLabels.RepoId(source)}"], CancellationToken.None)).Count;
 }
+
+/// <summary>The gate as `validate` runs it: the run pipeline proving a fresh sandbox, optionally weakened for real.</summary>
+internal static class Proving
+{
+    public static async Task<SandboxBuild.Validation.ValidationReport> ValidateAsync(
+        EngineFixture fixture, string source, SandboxCustomization? weaken = null, System.Net.IPAddress? listenAddress = null)
+    {
+        var result = await new SandboxBuild.Runs.RunPipeline(EngineFixture.QuietLog).RunAsync(new SandboxBuild.Runs.RunRequest
+        {
+            SourceDirectory = source,
+            Purpose = SandboxBuild.Runs.RunPurpose.Prove,
+            Overrides = new SandboxBuild.Policy.PolicyOverrides { Image = fixture.Image.Reference },
+            Customize = weaken,
+            ListenAddress = listenAddress,
+        }, CancellationToken.None);
+        return result.Validation ?? throw new InvalidOperationException($"The run ended before the gate: {result.Outcome} {result.FailureCode?.Id}");
+    }
+}

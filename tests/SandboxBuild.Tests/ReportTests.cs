@@ -94,7 +94,7 @@ public class ReportTests
 
         var markdown = GitHubSummary.Write(report, null, null, 3);
 
-        Assert.Contains("| ❌ fail | SBX2001 | policy | network\\|mode | a&lt;b> | none |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| ❌ fail | SBX2001 | policy | network\\|mode | a\\<b\\> | none |", markdown, StringComparison.Ordinal);
         Assert.Contains("exit code: **3**", markdown, StringComparison.Ordinal);
     }
 }

@@ -71,9 +71,21 @@ internal static class CommandHost
         format ??= Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true" ? "github" : "console";
         return format switch
         {
-            "msbuild" => new CanonicalLog(Console.Out, verbose),
-            "github" => new GitHubLog(Console.Out, verbose, Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")),
+            "msbuild" => new CanonicalLog(Console.Out, verbose, CanonicalLog.UnderCommandParsingRunner(Environment.GetEnvironmentVariable)),
+            "github" => new GitHubLog(GitHubConsole(), verbose, Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")),
             _ => ConsoleLog.Standard(verbose),
         };
+    }
+
+    // Under the runner, nothing printed to the console may issue a workflow command but the log's own: standard
+    // output and error both go through one step output (one fence state: the runner reads both streams into one
+    // command processor, so a fence on one stream must not be closed by the other), which fences any line the
+    // runner would parse. The log disposes it, closing any fence.
+    private static GitHubStepOutput GitHubConsole()
+    {
+        var output = new GitHubStepOutput(Console.Out);
+        Console.SetOut(output.Writer);
+        Console.SetError(output.Writer);
+        return output;
     }
 }

@@ -22,6 +22,7 @@ internal static class ValidateCommand
         var image = SharedOptions.Image();
         var compose = new Option<string[]>("--compose") { Description = "A compose file in the pattern's format to judge too (repeatable). Default: docker-compose.ai-sandbox.yml if present." };
         var container = new Option<string?>("--container") { Description = "Validate this running sandbox instead of starting one from the policy." };
+        var outputTarget = new Option<string?>("--output-target") { Description = "With --container: the writable mount that is its output (default: its only writable bind mount)." };
         var staticOnly = new Option<bool>("--static-only") { Description = "Judge files only; start no sandbox (weaker: no runtime facts, no probes)." };
         var baseline = new Option<string?>("--baseline") { Description = "Fail on any weakening against this baseline file." };
         var writeBaseline = new Option<string?>("--write-baseline") { Description = "Record the validated sandbox as the approved baseline in this file." };
@@ -31,7 +32,7 @@ internal static class ValidateCommand
 
         var validate = new Command("validate", "Prove the sandbox's isolation: policy, compose files, docker inspect and probes from inside; fail on any weakness or drift.")
         {
-            source, policy, image, compose, container, staticOnly, baseline, writeBaseline, json, sarif, buildLogic,
+            source, policy, image, compose, container, outputTarget, staticOnly, baseline, writeBaseline, json, sarif, buildLogic,
         };
         CommandHost.SetAction(validate, async (result, log, cancellationToken) =>
         {
@@ -49,6 +50,7 @@ internal static class ValidateCommand
                 ShowAllChecks = true,
                 Lease = attachTo is null ? LeaseKind.Fresh : LeaseKind.Attached,
                 AttachTo = attachTo,
+                AttachedOutputTarget = result.GetValue(outputTarget),
                 PolicyFile = result.GetValue(policy),
                 Overrides = new PolicyOverrides { Image = result.GetValue(image) },
                 ComposeFiles = result.GetValue(compose) is { Length: > 0 } given ? given

@@ -14,7 +14,7 @@ internal sealed class ScannedCopy(SecretScanner scanner)
 {
     private const int ChunkSize = 4 << 20;
 
-    private readonly byte[] _buffer = new byte[ChunkSize + SecretScanner.Window];
+    private readonly byte[] _buffer = new byte[ChunkSize + SecretScanner.Overlap];
 
     /// <summary>Writes <paramref name="partial"/>; the caller renames it into place, or deletes it.</summary>
     public CopyOutcome Copy(SafeFileHandle handle, long size, string partial, bool configFile)
@@ -22,7 +22,7 @@ internal sealed class ScannedCopy(SecretScanner scanner)
         var hits = new List<SecretHit>();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long copied = 0, linesBefore = 1;
-        var carried = 0;
+        int carried = 0, scanFrom = 0;
 
         using (var input = new FileStream(handle, FileAccess.Read, bufferSize: 0))
         using (var output = new FileStream(partial, new FileStreamOptions
@@ -52,14 +52,18 @@ internal sealed class ScannedCopy(SecretScanner scanner)
                 var chunk = _buffer.AsSpan(carried, read);
                 hash.AppendData(chunk);
                 output.Write(chunk);
-                scanner.Scan(_buffer.AsSpan(0, carried + read), carried, configFile, linesBefore, hits);
+                var next = scanner.ScanChunk(_buffer.AsSpan(0, carried + read), scanFrom, final: false, configFile, linesBefore, hits);
 
-                // Keep a tail so a secret cut by the chunk boundary is still seen whole.
-                var keep = Math.Min(SecretScanner.Window, carried + read);
-                linesBefore += _buffer.AsSpan(0, carried + read - keep).Count((byte)'\n');
-                _buffer.AsSpan(carried + read - keep, keep).CopyTo(_buffer);
+                // Keep a tail: anchors near the end were left for the next chunk, which sees them whole with their history.
+                var keep = Math.Min(SecretScanner.Overlap, carried + read);
+                var dropped = carried + read - keep;
+                linesBefore += _buffer.AsSpan(0, dropped).Count((byte)'\n');
+                _buffer.AsSpan(dropped, keep).CopyTo(_buffer);
                 carried = keep;
+                scanFrom = Math.Max(0, next - dropped);
             }
+
+            scanner.ScanChunk(_buffer.AsSpan(0, carried), scanFrom, final: true, configFile, linesBefore, hits);
         }
 
         return new CopyOutcome(copied != size, Convert.ToHexStringLower(hash.GetHashAndReset()), hits);

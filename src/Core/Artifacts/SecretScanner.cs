@@ -9,47 +9,72 @@ public sealed record SecretHit(string Rule, string Title, long Line, string Mask
 
 /// <summary>
 /// Finds credentials in bytes: the known shapes of <see cref="SecretRules"/>, and exact canaries (the real
-/// values of credentials the host side holds, with their base64, hex and URL encodings). A vectorised search
-/// for anchors runs over everything; the confirming pattern runs only around an anchor. Bytes are read as
-/// Latin-1, so binaries and any encoding are scanned the same way, byte for byte.
+/// values of credentials the host side holds, with their encodings, see <see cref="CanaryForms"/>). A
+/// vectorised search for anchors runs over everything; the confirming pattern runs only around an anchor,
+/// on a bounded window and without allocating. Bytes are read as Latin-1, so binaries and any encoding are
+/// scanned the same way, byte for byte.
 /// </summary>
 public sealed class SecretScanner
 {
-    /// <summary>How far around an anchor the confirming pattern looks; also the overlap between chunks.</summary>
-    public const int Window = 512;
+    /// <summary>What a chunked scan keeps from one chunk for the next: enough history before an anchor and room after it.</summary>
+    public const int Overlap = SecretRule.MaxBefore + SecretRule.MaxAfter;
 
     private static readonly string[] ConfigExtensions =
-        [".json", ".config", ".xml", ".yml", ".yaml", ".ini", ".env", ".properties", ".toml", ".settings", ".conf", ".cfg", ".props", ".targets"];
+    [
+        ".json", ".config", ".xml", ".yml", ".yaml", ".ini", ".env", ".properties", ".toml", ".settings", ".conf", ".cfg", ".cnf", ".props",
+        ".targets", ".runsettings", ".publishsettings", ".pubxml", ".tfvars", ".tfstate", ".npmrc", ".pypirc", ".netrc", ".git-credentials",
+    ];
 
-    private readonly SearchValues<string> _caseSensitive;
-    private readonly SearchValues<string> _ignoreCase;
+    private static readonly string[] ConfigNames = ["credentials", "config", "_netrc", ".npmrc", ".pypirc", ".netrc", ".git-credentials", ".pgpass"];
+
+    // Per kind of file, so a report does not pay for the anchors of config-only rules ("password", "://").
+    private static readonly AnchorSet[] ConfigAnchors = AnchorSet.For(SecretRules.All);
+    private static readonly AnchorSet[] OtherAnchors = AnchorSet.For(SecretRules.All.Where(r => !r.ConfigFilesOnly));
+
     private readonly string[] _canaries;
     private readonly SearchValues<string>? _canarySearch;
 
     public SecretScanner(IEnumerable<string> canaryValues)
     {
-        _caseSensitive = SearchValues.Create(SecretRules.All.Where(r => !r.AnchorIgnoresCase).Select(r => r.Anchor).Distinct().ToArray(), StringComparison.Ordinal);
-        _ignoreCase = SearchValues.Create(SecretRules.All.Where(r => r.AnchorIgnoresCase).Select(r => r.Anchor).Distinct().ToArray(), StringComparison.OrdinalIgnoreCase);
-        _canaries = canaryValues.Where(v => v.Length >= 8).SelectMany(CanaryForms).Distinct(StringComparer.Ordinal).ToArray();
+        _canaries = CanaryForms.For(canaryValues);
         _canarySearch = _canaries.Length > 0 ? SearchValues.Create(_canaries, StringComparison.Ordinal) : null;
     }
 
-    public static bool IsConfigFile(string name) =>
-        ConfigExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)) || Path.GetFileName(name).StartsWith(".env", StringComparison.Ordinal);
-
-    /// <summary>Scans one chunk. <paramref name="scanFrom"/> skips the overlap already scanned with the previous chunk.</summary>
-    public void Scan(ReadOnlySpan<byte> bytes, int scanFrom, bool configFile, long firstLine, List<SecretHit> hits)
+    public static bool IsConfigFile(string name)
     {
-        var buffer = ArrayPool<char>.Shared.Rent(bytes.Length);
+        var file = Path.GetFileName(name);
+        return ConfigExtensions.Any(e => file.EndsWith(e, StringComparison.OrdinalIgnoreCase)) || file.StartsWith(".env", StringComparison.Ordinal)
+            || ConfigNames.Contains(file, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Scans a whole text (the last or only chunk).</summary>
+    public void Scan(ReadOnlySpan<byte> bytes, int scanFrom, bool configFile, long firstLine, List<SecretHit> hits) =>
+        ScanChunk(bytes, scanFrom, final: true, configFile, firstLine, hits);
+
+    /// <summary>
+    /// Scans one chunk of a longer stream for anchors at or after <paramref name="scanFrom"/>. Unless the chunk is
+    /// <paramref name="final"/>, an anchor too close to its end to be confirmed is left for the next chunk, which
+    /// must start with the last <see cref="Overlap"/> bytes of this one. Returns where the next scan continues.
+    /// </summary>
+    public int ScanChunk(ReadOnlySpan<byte> bytes, int scanFrom, bool final, bool configFile, long firstLine, List<SecretHit> hits)
+    {
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, bytes.Length));
         try
         {
             var text = buffer.AsSpan(0, Encoding.Latin1.GetChars(bytes, buffer));
-            ScanWith(text, scanFrom, _caseSensitive, configFile, firstLine, hits);
-            ScanWith(text, scanFrom, _ignoreCase, configFile, firstLine, hits);
+            var until = final ? text.Length : Math.Max(scanFrom, text.Length - SecretRule.MaxAfter);
+            var next = until;
+            foreach (var anchors in configFile ? ConfigAnchors : OtherAnchors)
+            {
+                next = Math.Max(next, ScanWith(text, scanFrom, until, anchors, firstLine, hits));
+            }
+
             if (_canarySearch is not null)
             {
-                ScanCanaries(text, scanFrom, firstLine, hits);
+                next = Math.Max(next, ScanCanaries(text, scanFrom, until, firstLine, hits));
             }
+
+            return next;
         }
         finally
         {
@@ -57,51 +82,51 @@ public sealed class SecretScanner
         }
     }
 
-    private static void ScanWith(ReadOnlySpan<char> text, int from, SearchValues<string> anchors, bool configFile, long firstLine, List<SecretHit> hits)
+    // Returns the end of the last match, so an overlapping chunk does not report it twice.
+    private static int ScanWith(ReadOnlySpan<char> text, int from, int until, AnchorSet anchors, long firstLine, List<SecretHit> hits)
     {
         var position = from;
-        while (position < text.Length)
+        var lastEnd = 0;
+        while (position < until)
         {
-            var found = text[position..].IndexOfAny(anchors);
-            if (found < 0)
+            // Searched to the end, so an anchor that starts before `until` and ends after it is still seen here.
+            var found = text[position..].IndexOfAny(anchors.Search);
+            if (found < 0 || position + found >= until)
             {
-                return;
+                break;
             }
 
             var at = position + found;
-            var start = Math.Max(0, at - 64);
-            var window = text[start..Math.Min(text.Length, at + Window - 64)].ToString();
-            foreach (var rule in SecretRules.All)
+            position = at + 1;
+            foreach (var rule in anchors.RulesAt(text, at))
             {
-                if ((rule.ConfigFilesOnly && !configFile)
-                    || !text[at..].StartsWith(rule.Anchor, rule.AnchorIgnoresCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+                if (!text[at..].StartsWith(rule.Anchor, anchors.Comparison))
                 {
                     continue;
                 }
 
-                var match = rule.Pattern.Match(window);
-                if (match.Success && start + match.Index + match.Length > at)
+                if (rule.TryMatchAt(text, at, out var index, out var length))
                 {
-                    hits.Add(new SecretHit(rule.Id, rule.Title, firstLine + text[..(start + match.Index)].Count('\n'), SafeText.Mask(match.Value)));
-                    position = start + match.Index + match.Length;
-                    goto next;
+                    hits.Add(new SecretHit(rule.Id, rule.Title, firstLine + text[..index].Count('\n'), SafeText.Mask(text.Slice(index, length).ToString())));
+                    position = lastEnd = index + length;
+                    break;
                 }
             }
-
-            position = at + 1;
-        next:;
         }
+
+        return lastEnd;
     }
 
-    private void ScanCanaries(ReadOnlySpan<char> text, int from, long firstLine, List<SecretHit> hits)
+    private int ScanCanaries(ReadOnlySpan<char> text, int from, int until, long firstLine, List<SecretHit> hits)
     {
         var position = from;
-        while (position < text.Length)
+        var lastEnd = 0;
+        while (position < until)
         {
             var found = text[position..].IndexOfAny(_canarySearch!);
-            if (found < 0)
+            if (found < 0 || position + found >= until)
             {
-                return;
+                break;
             }
 
             var at = position + found;
@@ -115,35 +140,37 @@ public sealed class SecretScanner
                 }
             }
 
-            hits.Add(new SecretHit("host-credential", "A credential of the host (exact value or an encoding of it)", firstLine + text[..at].Count('\n'), SafeText.Mask(canary)));
-            position = at + canary.Length;
+            hits.Add(new SecretHit("host-credential", "A credential of the host (its value, reversed, or an encoding of it)", firstLine + text[..at].Count('\n'), SafeText.Mask(canary)));
+            position = lastEnd = at + canary.Length;
         }
+
+        return lastEnd;
     }
 
-    /// <summary>The value and its encodings; for base64, the part that stays the same at every byte offset.</summary>
-    internal static IEnumerable<string> CanaryForms(string value)
+    /// <summary>The anchors of one casing, and their rules by first character, so an anchor is matched to its few rules at once.</summary>
+    private sealed class AnchorSet
     {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        yield return value;
-        yield return Convert.ToHexStringLower(bytes);
-        yield return Convert.ToHexString(bytes);
-        var escaped = Uri.EscapeDataString(value);
-        if (escaped != value)
+        private readonly Dictionary<char, SecretRule[]> _byFirst;
+        private readonly bool _ignoreCase;
+
+        private AnchorSet(SecretRule[] rules, bool ignoreCase)
         {
-            yield return escaped;
+            _ignoreCase = ignoreCase;
+            Comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            Search = SearchValues.Create(rules.Select(r => r.Anchor).Distinct().ToArray(), Comparison);
+            _byFirst = rules.GroupBy(r => Key(r.Anchor[0])).ToDictionary(g => g.Key, g => g.ToArray());
         }
 
-        for (var offset = 0; offset < 3; offset++)
-        {
-            var encoded = Convert.ToBase64String([.. new byte[offset], .. bytes]);
-            // Drop the characters that depend on the bytes before and after the value.
-            var skip = offset == 0 ? 0 : (offset * 4 / 3) + 1;
-            var core = encoded[skip..^4];
-            if (core.Length >= 8)
-            {
-                yield return core;
-                yield return core.Replace('+', '-').Replace('/', '_');
-            }
-        }
+        public SearchValues<string> Search { get; }
+
+        /// <summary>One set per casing: the vectorised search takes one comparison mode.</summary>
+        public static AnchorSet[] For(IEnumerable<SecretRule> rules) =>
+            rules.GroupBy(r => r.AnchorIgnoresCase).Select(g => new AnchorSet(g.ToArray(), g.Key)).ToArray();
+
+        public StringComparison Comparison { get; }
+
+        public SecretRule[] RulesAt(ReadOnlySpan<char> text, int at) => _byFirst.TryGetValue(Key(text[at]), out var rules) ? rules : [];
+
+        private char Key(char c) => _ignoreCase ? char.ToLowerInvariant(c) : c;
     }
 }

@@ -80,6 +80,12 @@ public static class Codes
     public static readonly SandboxCode TimeoutMissing = new("SBX2023", "No wall-clock timeout", Severity.Error,
         "Set `timeout: 30m` (any positive duration).");
 
+    // 2050-2069: credential material found by name and content in the host folders a sandbox mounts.
+    public static readonly SandboxCode CredentialMaterialInMount = new("SBX2050", "Credential material is in a mounted folder", Severity.Error,
+        "Take it out of the folder or mount another one. A CI checkout: actions/checkout with `persist-credentials: false`. Feed passwords: `%NUGET_PASSWORD%` in NuGet.Config, not the value.");
+    public static readonly SandboxCode CredentialSearchIncomplete = new("SBX2051", "A mounted folder could not be searched completely for credentials", Severity.Error,
+        "Mount a smaller folder (the search stops after 500,000 entries, 48 levels or 10 s) and make it readable by the user running SandboxBuild.");
+
     // 21xx: facts seen from inside the sandbox by the probe.
     public static readonly SandboxCode ProbeInterfaces = new("SBX2101", "A network interface other than lo is present", Severity.Error,
         "Run with network mode `none`.");
@@ -115,6 +121,10 @@ public static class Codes
         "Set `read_only: true`.");
     public static readonly SandboxCode ProbeEscalation = new("SBX2117", "A privilege escalation attempt succeeded", Severity.Error,
         "Drop ALL capabilities, keep seccomp and no-new-privileges on.");
+    public static readonly SandboxCode ProbeCredentialMaterial = new("SBX2118", "Credential material is visible in a mount inside", Severity.Error,
+        "Remove the mount that brings it in, or take the material out of the mounted folder.");
+    public static readonly SandboxCode ProbeNotPlaced = new("SBX2119", "The probe could not be placed in a sandbox started elsewhere", Severity.Error,
+        "The container needs /bin/sh and a writable tmpfs or /dev/shm for the probe's files (or mount SandboxBuild's probe volume), and /usr/share/dotnet/dotnet to run it.");
     public static readonly SandboxCode ProbeStrayProcess = new("SBX2140", "A process other than the sandbox's own is running", Severity.Error,
         "Stop the sandbox (`sandboxbuild stop`); SandboxBuild ends what earlier commands left running before each run, so one that survives is an escape attempt.");
 

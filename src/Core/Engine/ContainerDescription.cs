@@ -7,7 +7,7 @@ public sealed class ContainerDescription
 {
     private readonly ContainerInspectResponse _inspect;
 
-    internal ContainerDescription(ContainerInspectResponse inspect) => _inspect = inspect;
+    public ContainerDescription(ContainerInspectResponse inspect) => _inspect = inspect;
 
     public string Id => _inspect.ID;
 
@@ -26,6 +26,19 @@ public sealed class ContainerDescription
 
     /// <summary>The isolation this container really has; an incomplete inspect throws (SBX2901).</summary>
     public IsolationFacts Isolation(IReadOnlySet<string> outputTargets) => InspectFacts.From(_inspect, outputTargets);
+
+    /// <summary>The image as the container was created from it (a name, unlike <see cref="ImageId"/>).</summary>
+    public string ImageReference => _inspect.Config?.Image ?? "";
+
+    /// <summary>Writable in-memory folders: the tmpfs mounts, and the engine's /dev/shm unless IPC is off.</summary>
+    public IReadOnlyList<string> TmpfsTargets => (_inspect.HostConfig?.Tmpfs?.Keys ?? Enumerable.Empty<string>())
+        .Concat((_inspect.HostConfig?.Mounts ?? []).Where(m => m.Type == "tmpfs").Select(m => m.Target))
+        .OfType<string>()
+        .Where(t => t.Length > 0)
+        .Distinct(StringComparer.Ordinal)
+        .ToArray();
+
+    public string IpcMode => _inspect.HostConfig?.IpcMode ?? "";
 
     public string? Label(string name) => Labels.TryGetValue(name, out var value) ? value : null;
 }

@@ -42,7 +42,6 @@ public static class GitHubSummary
         return md.ToString();
     }
 
-    // Table cells: no pipes or line breaks, and no HTML from untrusted text.
-    private static string Cell(string text) =>
-        text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    // Table cells carry repository text (paths, names): inert Markdown, one row per finding whatever it holds.
+    private static string Cell(string text) => MarkdownText.Inline(text);
 }

@@ -1,4 +1,7 @@
+using System.Net;
 using SandboxBuild.Engine;
+using SandboxBuild.Policy;
+using SandboxBuild.Validation;
 
 namespace SandboxBuild.Runs;
 
@@ -8,15 +11,22 @@ namespace SandboxBuild.Runs;
 /// </summary>
 internal sealed class AttachedLease : SandboxLease
 {
-    private AttachedLease(SandboxContainer container, SandboxLayout layout)
+    private readonly string? _outputTarget;
+
+    private AttachedLease(SandboxContainer container, SandboxLayout layout, string? outputTarget)
         : base(container, layout)
     {
+        _outputTarget = outputTarget;
     }
 
     public override string Description => $"container {Container.ShortId}";
 
     public static AttachedLease Attach(EngineConnection engine, string containerId, RunSetup setup) =>
-        new(SandboxContainer.Attach(engine, containerId), setup.Layout(outputDirectory: setup.Source));
+        new(SandboxContainer.Attach(engine, containerId), setup.Layout(outputDirectory: setup.Source), setup.Request.AttachedOutputTarget);
+
+    /// <summary>Judged by the layout `docker inspect` shows, not by SandboxBuild's own conventions.</summary>
+    public override Task<ValidationReport> JudgeAsync(EngineConnection engine, SandboxPolicy policy, HostContext host, IPAddress? listenAddress, CancellationToken cancellationToken) =>
+        ContainerGate.JudgeAsync(engine, Container.Id, policy, host, _outputTarget, cancellationToken, listenAddress);
 
     public override Task FreezeAsync() => Task.CompletedTask;
 

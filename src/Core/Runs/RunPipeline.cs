@@ -118,12 +118,15 @@ public sealed class RunPipeline(ISandboxLog log)
     {
         var request = run.Request;
         var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, run.Source));
-        run.Policy = policy;
         if (request.Purpose == RunPurpose.Command)
         {
             run.Command = CommandPlan.For(request.Command, policy.OutputTarget).Command;
             run.PublishDirectory = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, run.Source);
+            // A test run publishes its reports unless the caller declared otherwise.
+            policy = TestRunArtifacts.ApplyTo(policy, run.Command);
         }
+
+        run.Policy = policy;
 
         run.Log.Detail($"[input] source={run.Source} policy={policy.Origin.File ?? "built-in"} lease={request.Lease} publish={run.PublishDirectory} run={run.RunId}");
         run.Log.Detail($"[input] command={(run.Command is null ? "(none: prove the sandbox)" : string.Join(' ', run.Command))}");
@@ -239,8 +242,8 @@ public sealed class RunPipeline(ISandboxLog log)
             var staging = request.Purpose == RunPurpose.Command
                 ? TimedAsync(run, "staging", () => Staging.StageAsync(lease, policy, run.Source, run.PublishDirectory, run.Log, deadline.Token))
                 : Task.CompletedTask;
-            var runtime = TimedAsync(run, "runtime gate", () => Gate.JudgeRunningAsync(engine, lease.Container, policy, lease.Layout,
-                host with { RepositoryRoot = setup.HostPaths.ToHost(run.Source) }, deadline.Token, request.ListenAddress));
+            var runtime = TimedAsync(run, "runtime gate", () => lease.JudgeAsync(engine, policy,
+                host with { RepositoryRoot = setup.HostPaths.ToHost(run.Source) }, request.ListenAddress, deadline.Token));
             try
             {
                 await Task.WhenAll(restoring, runtime);

@@ -49,6 +49,9 @@ public sealed record RunRequest
     /// <summary>For an attached lease: the container to judge.</summary>
     public string? AttachTo { get; init; }
 
+    /// <summary>For an attached lease: the mount target that is its output (default: its only writable bind mount).</summary>
+    public string? AttachedOutputTarget { get; init; }
+
     /// <summary>The label a fresh proving sandbox gets (`validate` or `demo`), so `status` tells them apart.</summary>
     public string ProveKind { get; init; } = SandboxKinds.Validate;
 

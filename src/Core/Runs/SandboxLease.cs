@@ -1,5 +1,7 @@
+using System.Net;
 using SandboxBuild.Engine;
 using SandboxBuild.Policy;
+using SandboxBuild.Validation;
 
 namespace SandboxBuild.Runs;
 
@@ -27,6 +29,10 @@ internal abstract class SandboxLease : IAsyncDisposable
 
     /// <summary>Before the gate: a warm sandbox ends what earlier commands left running, then is proven like a fresh one.</summary>
     public virtual Task SettleAsync(SandboxPolicy policy, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The runtime gate on this sandbox: inspect, engine facts and the probe inside, judged against its layout.</summary>
+    public virtual Task<ValidationReport> JudgeAsync(EngineConnection engine, SandboxPolicy policy, HostContext host, IPAddress? listenAddress, CancellationToken cancellationToken) =>
+        Gate.JudgeRunningAsync(engine, Container, policy, Layout, host, cancellationToken, listenAddress);
 
     /// <summary>Stops everything inside from writing, so the output can be collected: a fresh sandbox is killed, a warm one paused.</summary>
     public abstract Task FreezeAsync();

@@ -13,14 +13,20 @@ namespace SandboxBuild.Validation;
 /// </summary>
 public static class Gate
 {
-    private static readonly string[] CredentialFolders = [".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet"];
+    internal static readonly string[] CredentialFolders = [".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet"];
 
-    public static ValidationReport JudgeStatic(SandboxPolicy policy, string sourceDirectory, HostContext host) => new()
+    public static ValidationReport JudgeStatic(SandboxPolicy policy, string sourceDirectory, HostContext host)
     {
-        Findings = IsolationChecks.Judge(PolicyFacts.From(policy, sourceDirectory), host).ToArray(),
-        PolicySha256 = PolicyCanonical.Sha256(policy),
-        ImageReference = policy.Image,
-    };
+        var facts = PolicyFacts.From(policy, sourceDirectory);
+        // Before any container exists: what the mounted host folders hold, wherever they are.
+        var credentials = Credentials.CredentialChecks.Judge(Credentials.CredentialChecks.Gather(facts, host), facts.Source, facts.Locate);
+        return new()
+        {
+            Findings = [.. IsolationChecks.Judge(facts, host), .. credentials],
+            PolicySha256 = PolicyCanonical.Sha256(policy),
+            ImageReference = policy.Image,
+        };
+    }
 
     public static async Task<ValidationReport> JudgeRunningAsync(
         EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, CancellationToken cancellationToken,
@@ -54,7 +60,7 @@ public static class Gate
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
 
-        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, listenAddress, cancellationToken);
+        var (probeFindings, probe) = await ProbeAsync(engine, container, listeners => Request(policy, layout, host, listeners), SandboxLayout.ProbeMount, listenAddress, cancellationToken);
         findings.AddRange(probeFindings);
 
         return new ValidationReport
@@ -70,8 +76,8 @@ public static class Gate
         };
     }
 
-    private static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
-        EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, System.Net.IPAddress? listenAddress,
+    internal static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
+        EngineConnection engine, SandboxContainer container, Func<HostListeners?, ProbeRequest> makeRequest, string probeDirectory, System.Net.IPAddress? listenAddress,
         CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
@@ -87,8 +93,8 @@ public static class Gate
 
         try
         {
-            var request = Request(policy, layout, host, listeners);
-            var (report, failure) = await ProbeRunner.RunAsync(container, request, cancellationToken);
+            var request = makeRequest(listeners);
+            var (report, failure) = await ProbeRunner.RunAsync(container, request, cancellationToken, probeDirectory);
             if (report is null)
             {
                 findings.Add(Finding.Fail(Codes.ProbeFailed, FactSource.Probe, "probe", failure, "a probe report"));

@@ -28,18 +28,22 @@ public static class ProbeRunner
         ["DOTNET_TC_QuickJitForLoops"] = "1",
     };
 
-    public static IReadOnlyList<string> Command(params string[] arguments) =>
-        [DotnetHost, $"{SandboxLayout.ProbeMount}/{ProbeVolume.FileName}", .. arguments];
+    public static IReadOnlyList<string> Command(params string[] arguments) => CommandIn(SandboxLayout.ProbeMount, arguments);
 
-    public static async Task<(ProbeReport? Report, string Failure)> RunAsync(SandboxContainer container, ProbeRequest request, CancellationToken cancellationToken)
+    /// <summary>The probe run from <paramref name="probeDirectory"/> (the probe volume's mount, or where it was placed).</summary>
+    public static IReadOnlyList<string> CommandIn(string probeDirectory, params string[] arguments) =>
+        [DotnetHost, $"{probeDirectory}/{ProbeVolume.FileName}", .. arguments];
+
+    public static async Task<(ProbeReport? Report, string Failure)> RunAsync(
+        SandboxContainer container, ProbeRequest request, CancellationToken cancellationToken, string probeDirectory = SandboxLayout.ProbeMount)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(45));
         ExecResult result;
         try
         {
-            result = await container.RunAsync(Command("probe", JsonSerializer.Serialize(request, ProbeJson.Default.ProbeRequest)),
-                HardenedEnvironment, SandboxLayout.ProbeMount, timeout.Token);
+            result = await container.RunAsync(CommandIn(probeDirectory, "probe", JsonSerializer.Serialize(request, ProbeJson.Default.ProbeRequest)),
+                HardenedEnvironment, probeDirectory, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -73,6 +73,9 @@ public sealed class ProbeReport
 
     public List<string> CredentialFiles { get; set; } = [];
 
+    /// <summary>Credential material found by name or content while walking the mounts (the same walk as the socket scan).</summary>
+    public List<CredentialFinding> CredentialMaterialFound { get; set; } = [];
+
     public List<string> SecretEnvironment { get; set; } = [];
 
     public List<AttemptResult> Attempts { get; set; } = [];
@@ -118,6 +121,13 @@ public sealed class SocketFinding
     public bool Connected { get; set; }
 
     public string Detail { get; set; } = "";
+}
+
+public sealed class CredentialFinding
+{
+    public string Path { get; set; } = "";
+
+    public string Why { get; set; } = "";
 }
 
 public sealed class AttemptResult

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using SandboxBuild.Engine;
 using SandboxBuild.Host;
 
 namespace SandboxBuild.IntegrationTests;
@@ -42,8 +43,7 @@ public sealed class RunTests(EngineFixture fixture) : IClassFixture<EngineFixtur
     public async Task A_test_that_connects_to_a_listener_on_the_host_fails_inside_and_passes_natively()
     {
         using var sample = TempFolder.SampleCopy();
-        var bridge = await fixture.Engine.Client.Networks.InspectNetworkAsync("bridge");
-        var gateway = IPAddress.Parse(bridge.IPAM.Config.First(c => !string.IsNullOrEmpty(c.Gateway)).Gateway);
+        var gateway = await BridgeAddress.ResolveAsync(fixture.Engine, CancellationToken.None);
         using var listener = new TcpListener(gateway, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;

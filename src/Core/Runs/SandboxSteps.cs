@@ -56,7 +56,7 @@ internal static class SandboxSteps
             throw new SandboxException(Codes.StageFailed, $"Staging the source failed (exit {result.ExitCode}): {SafeText.Escape(result.StdErr.Trim(), 500)}");
         }
 
-        log.Detail(result.StdOut.Trim());
+        StagingReport.Log(result.StdOut, log);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ using SandboxBuild.Engine;
 namespace SandboxBuild.Validation;
 
 /// <summary>
-/// A TCP listener and a fake DNS responder on the host side of the engine's bridge (its gateway address), or
+/// A TCP listener and a fake DNS responder on the host side of the engine's bridge (the bridge interface's own address), or
 /// on our own address when this process runs in a container. The probe aims at these and nothing else: a
 /// sandbox that reaches them is routed; one that gets "network unreachable" is isolated.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class HostListeners : IAsyncDisposable
 
     public int DnsQueries => Volatile.Read(ref _dnsQueries);
 
-    /// <param name="address">Where to listen; by default the engine bridge's gateway (or our own address in a container).</param>
+    /// <param name="address">Where to listen; by default the engine bridge's host address (or our own address in a container).</param>
     public static async Task<HostListeners> OpenAsync(EngineConnection engine, IPAddress? address, CancellationToken cancellationToken)
     {
         address ??= await ResolveAddressAsync(engine, cancellationToken);
@@ -86,17 +86,7 @@ public sealed class HostListeners : IAsyncDisposable
                 ?? throw new SandboxException(Codes.ListenerUnavailable, "This container has no IPv4 address to listen on.");
         }
 
-        try
-        {
-            var bridge = await engine.Client.Networks.InspectNetworkAsync("bridge", cancellationToken);
-            var gateway = bridge.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g));
-            return gateway is not null ? IPAddress.Parse(gateway)
-                : throw new SandboxException(Codes.ListenerUnavailable, "The engine's bridge network has no gateway address.");
-        }
-        catch (Docker.DotNet.DockerApiException e)
-        {
-            throw new SandboxException(Codes.ListenerUnavailable, $"The engine's bridge network cannot be inspected: {e.StatusCode}.");
-        }
+        return await BridgeAddress.ResolveAsync(engine, cancellationToken);
     }
 
     private async Task AcceptAsync()

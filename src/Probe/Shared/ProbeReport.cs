@@ -127,4 +127,5 @@ public sealed class AttemptResult
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(ProbeRequest))]
 [JsonSerializable(typeof(ProbeReport))]
+[JsonSerializable(typeof(string))]
 public sealed partial class ProbeJson : JsonSerializerContext;

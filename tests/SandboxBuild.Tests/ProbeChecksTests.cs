@@ -13,6 +13,7 @@ public class ProbeChecksTests
         UdpTarget = "172.17.0.1:40001",
         SourcePath = "/workspace/src",
         OutputPath = "/workspace/output",
+        ReadOnlyTrees = ["/workspace/src", "/workspace/packages/0"],
     };
 
     public static ProbeReport Isolated() => new()
@@ -56,6 +57,7 @@ public class ProbeChecksTests
         { "SBX2103", r => r.Tcp!.Outcome = "timeout" },
         { "SBX2103", r => r.Tcp = null },
         { "SBX2104", r => r.Udp!.Outcome = "answered" },
+        { "SBX1403", r => r.WritableSubMounts = ["/workspace/src/cache"] },
         { "SBX2105", r => r.Uid = 0 },
         { "SBX2105", r => r.Uid = -1 },
         { "SBX2106", r => r.CapBnd = "00000000a80425fb" },

@@ -137,7 +137,16 @@ public sealed class PackageFixture : IAsyncLifetime
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A run past its time is a failure, and must not outlive the test: its sandbox is cleaned by the janitor.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         return (process.ExitCode, await output + await error);
     }
 

@@ -30,6 +30,8 @@ public abstract class CompatibilityMatrix(PackageFixture fixture)
             Assert.Contains(".env", output, StringComparison.Ordinal);
             Assert.DoesNotContain("sk-do-not-leak", output, StringComparison.Ordinal);
         }
+
+        Directory.Delete(workspace, recursive: true); // kept when the case fails, to look at
     }
 }
 

@@ -38,7 +38,7 @@ public static class ImageBaker
     /// Nerdbank.GitVersioning and GitVersion; libatomic1), and GSSAPI for Negotiate authentication. README.md
     /// ("The baked image") justifies each difference from the official image.
     /// </summary>
-    public static readonly string[] Packages =
+    public static readonly IReadOnlyList<string> Packages =
         ["ca-certificates", "libicu72", "libssl3", "zlib1g", "libgcc-s1", "libstdc++6", "tzdata", "libgssapi-krb5-2", "git", "libatomic1"];
     private static readonly string[] SkippedContent = ["dev", "proc", "sys", "run", "tmp", "var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man"];
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures SandboxBuild against native runs, side by side on this machine, and prints the ratios:
 #   - `dotnet test` of samples/SampleApp: native vs sandboxed, cold (after a clean) and warm (after a one-line change)
+#   - `dotnet test` of the generated 10-project, 200-test solution (build/gen-solution.sh): native vs sandboxed, cold
 #   - the security gate on a running sandbox, and the start latency of a one-shot run
 #   - N sandboxes in parallel vs one
 #   - the artifact collector vs `cp -r` on 1 GB in 10k files
@@ -39,6 +40,13 @@ for _ in $(seq "$cold_runs"); do
   clean; native_cold+=("$(timed dotnet test -p:SandboxSkip=true)")
   clean; sandbox_cold+=("$(timed dotnet test)")
 done
+
+# The compatibility matrix's generated solution (build/gen-solution.sh: 10 projects, 200 tests), cold, once each.
+"$root/build/gen-solution.sh" "$work/generated" --projects 10 --tests 200 --sandboxbuild "${SANDBOXBUILD_PACKAGE_VERSION:-0.1.0-local}" 2>/dev/null
+cp "$work/sample/NuGet.Config" "$work/generated/" && chmod -R o+rX "$work/generated"
+clean_generated() { find "$work/generated" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +; }
+(cd "$work/generated" && clean_generated && timed dotnet test -p:SandboxSkip=true) >"$work/generated-native"
+(cd "$work/generated" && clean_generated && timed dotnet test) >"$work/generated-sandboxed"
 
 dotnet test -p:SandboxSkip=true >/dev/null 2>&1
 dotnet test -p:SandboxWarm=true >/dev/null 2>&1
@@ -91,6 +99,7 @@ mkdir -p "$(dirname "$report")"
   echo "| measurement (median) | native / baseline | SandboxBuild | ratio |"
   echo "|---|---|---|---|"
   echo "| \`dotnet test\` samples/SampleApp, cold (after a clean, $cold_runs runs) | ${nc} s | ${sc} s (fresh sandbox) | $(ratio "$sc" "$nc")x |"
+  echo "| \`dotnet test\` of the generated solution (10 projects, 200 tests), cold, once | $(cat "$work/generated-native") s | $(cat "$work/generated-sandboxed") s (fresh sandbox) | $(ratio "$(cat "$work/generated-sandboxed")" "$(cat "$work/generated-native")")x |"
   echo "| \`dotnet test\` after a one-line change, warm ($runs runs) | ${nw} s | ${sw} s (\`SandboxWarm=true\`) | $(ratio "$sw" "$nw")x |"
   echo "| security gate on a running sandbox (inspect + probes) | | ${g} s | |"
   echo "| one-shot run of \`/bin/true\` (start, gate, stop, collect) | | ${s} s | |"

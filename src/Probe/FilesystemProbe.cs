@@ -27,12 +27,21 @@ internal static class FilesystemProbe
             report.Output = TryCreate(output, MountTable.Find(mounts, output));
         }
 
+        report.WritableSubMounts = WritableBelow(request.ReadOnlyTrees, mounts);
+
         // /var/tmp is world-writable in every Debian image and lives on the root filesystem, so a write there
         // shows whether the root filesystem itself accepts writes.
         var rootMount = MountTable.Find(mounts, "/var/tmp");
         report.RootFilesystem = TryCreate("/var/tmp", rootMount);
         report.RootFilesystem.MountReadOnly = MountTable.Find(mounts, "/")?.ReadOnly;
     }
+
+    /// <summary>Writable mounts strictly below a tree that must be read-only (the mount table's flag, not a write attempt).</summary>
+    private static List<string> WritableBelow(IReadOnlyList<string> trees, IReadOnlyList<MountEntry> mounts) => mounts
+        .Where(m => !m.ReadOnly && trees.Any(t => m.MountPoint.StartsWith(t.TrimEnd('/') + "/", StringComparison.Ordinal)))
+        .Select(m => m.MountPoint)
+        .Distinct(StringComparer.Ordinal)
+        .ToList();
 
     private static IEnumerable<string> ReleaseAgents()
     {

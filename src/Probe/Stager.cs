@@ -5,6 +5,10 @@ namespace SandboxBuild.Probing;
 /// (bin/, and obj/ except restore results) are not copied: the sandbox builds from source. Restore results
 /// name the host's package folders; they are rewritten to where those folders are mounted inside.
 /// A second run only copies what changed and removes what was deleted, so a warm sandbox builds incrementally.
+/// It runs as the sandbox user, so it reads exactly what the sandbox may read: a file or folder it cannot read
+/// (git's private files, a developer's 0600 .env owned by another uid) is skipped and named on stdout, never
+/// read with more privilege. A `.git` folder is linked, not copied: the build only reads it, and copying a
+/// large history would cost every fresh run seconds.
 /// </summary>
 internal static class Stager
 {
@@ -34,7 +38,12 @@ internal static class Stager
 
         var stats = new Stats();
         Sync(from, to, "", maps, excludes, stats);
-        Console.Out.WriteLine($"staged {stats.Copied} changed of {stats.Seen} files, removed {stats.Removed}");
+        foreach (var path in stats.Unreadable)
+        {
+            Console.Out.WriteLine(StagingOutput.UnreadableLine(path));
+        }
+
+        Console.Out.WriteLine($"staged {stats.Copied} changed of {stats.Seen} files, removed {stats.Removed}, skipped {stats.Unreadable.Count} unreadable");
         return 0;
     }
 
@@ -56,6 +65,8 @@ internal static class Stager
         public int Copied { get; set; }
 
         public int Removed { get; set; }
+
+        public List<string> Unreadable { get; } = [];
     }
 
     private static void Sync(string sourceRoot, string targetRoot, string relative, List<(string From, string To)> maps, HashSet<string> excludes, Stats stats)
@@ -66,7 +77,7 @@ internal static class Stager
         var inObj = Path.GetFileName(relative) == "obj";
         var kept = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var entry in new DirectoryInfo(source).EnumerateFileSystemInfos())
+        foreach (var entry in Entries(source, relative, stats))
         {
             var childRelative = Path.Combine(relative, entry.Name);
             if (excludes.Contains(childRelative) || (entry.Name == "bin" && entry is DirectoryInfo))
@@ -81,16 +92,15 @@ internal static class Stager
 
             kept.Add(entry.Name);
             var destination = Path.Combine(target, entry.Name);
-            if (entry.LinkTarget is { } link)
+            if (entry is DirectoryInfo && entry.Name == ".git" && entry.LinkTarget is null)
+            {
+                // Read-only history, used in place: git, MinVer and SourceLink only read it.
+                LinkTo(Path.Combine(sourceRoot, childRelative), destination, stats);
+            }
+            else if (entry.LinkTarget is { } link)
             {
                 // Links stay links inside the sandbox; they are never followed here.
-                stats.Seen++;
-                if (new FileInfo(destination).LinkTarget != link)
-                {
-                    DeleteAny(destination);
-                    File.CreateSymbolicLink(destination, link);
-                    stats.Copied++;
-                }
+                LinkTo(link, destination, stats);
             }
             else if (entry is DirectoryInfo)
             {
@@ -99,9 +109,17 @@ internal static class Stager
             else if (entry is FileInfo file)
             {
                 stats.Seen++;
-                if (CopyIfChanged(file, destination, inObj ? maps : null))
+                try
                 {
-                    stats.Copied++;
+                    if (CopyIfChanged(file, destination, inObj ? maps : null))
+                    {
+                        stats.Copied++;
+                    }
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    stats.Unreadable.Add(childRelative);
+                    kept.Remove(entry.Name);
                 }
             }
         }
@@ -114,6 +132,31 @@ internal static class Stager
                 DeleteAny(existing.FullName);
                 stats.Removed++;
             }
+        }
+    }
+
+    /// <summary>The folder's entries, or none (and the folder named as unreadable) when the sandbox user cannot list it.</summary>
+    private static IEnumerable<FileSystemInfo> Entries(string folder, string relative, Stats stats)
+    {
+        try
+        {
+            return new DirectoryInfo(folder).GetFileSystemInfos();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            stats.Unreadable.Add(relative.Length == 0 ? "." : relative + "/");
+            return [];
+        }
+    }
+
+    private static void LinkTo(string link, string destination, Stats stats)
+    {
+        stats.Seen++;
+        if (new FileInfo(destination).LinkTarget != link)
+        {
+            DeleteAny(destination);
+            File.CreateSymbolicLink(destination, link);
+            stats.Copied++;
         }
     }
 

@@ -29,7 +29,8 @@ public sealed partial class LimitsAndAgentsTests(EngineFixture fixture) : IClass
         Assert.True(File.Exists(Path.Combine(source.Path, "sandbox-output", "artifacts", "before.txt")));
         var audit = AuditRecord(source.Path, result);
         Assert.Equal("OutOfMemory", audit["outcome"]!.GetValue<string>());
-        Assert.True(audit["peaks"]!["memoryBytes"]!.GetValue<long>() > 0, audit.ToJsonString());
+        // The kernel kills only at the limit: the peak is at least 64m however fast the kill came.
+        Assert.True(audit["peaks"]!["memoryBytes"]!.GetValue<long>() >= 64L << 20, audit.ToJsonString());
         Assert.Contains("killed for using more than 64m", result.StdErr, StringComparison.Ordinal);
         Assert.Equal(0, await Leftovers.CountAsync(fixture.Engine, source.Path));
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using SandboxBuild.Engine;
 using SandboxBuild.Host;
 
 namespace SandboxBuild.IntegrationTests;

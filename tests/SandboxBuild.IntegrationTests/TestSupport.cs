@@ -109,7 +109,16 @@ internal static class Cli
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A run past its time is a failure, and must not outlive the test: its sandbox is cleaned by the janitor.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }

@@ -51,7 +51,7 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
     public async Task A_test_that_connects_to_the_host_fails_sandboxed_and_passes_with_SandboxSkip()
     {
         var workspace = fixture.NewWorkspace();
-        var gateway = GatewayAddress();
+        var gateway = await GatewayAddressAsync();
         using var listener = new TcpListener(gateway, 0);
         listener.Start();
         _ = Task.Run(async () =>
@@ -176,14 +176,10 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
         Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
     }
 
-    private static IPAddress GatewayAddress()
+    private static async Task<IPAddress> GatewayAddressAsync()
     {
-        // The engine's bridge gateway: an address of this machine that a bridged container could reach.
-        var gateway = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.Name == "docker0")
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
-        return gateway ?? throw new InvalidOperationException("No docker0 bridge: this test needs the engine build/test.sh starts.");
+        // The address the product's own probe listens on: the engine bridge's host interface.
+        using var engine = await SandboxBuild.Engine.EngineConnection.ConnectAsync(new SandboxBuild.Diagnostics.ConsoleLog(TextWriter.Null, TextWriter.Null), CancellationToken.None);
+        return await SandboxBuild.Engine.BridgeAddress.ResolveAsync(engine, CancellationToken.None);
     }
 }

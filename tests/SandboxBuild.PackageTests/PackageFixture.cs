@@ -39,6 +39,19 @@ public sealed class PackageFixture : IAsyncLifetime
         return target;
     }
 
+    /// <summary>An empty workspace with only the template's NuGet.Config (the local feed, the host cache).</summary>
+    public string NewEmptyWorkspace()
+    {
+        var target = Directory.CreateTempSubdirectory("sandboxbuild-matrix-").FullName;
+        File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
+        File.Copy(Path.Combine(Prepared.Template, "NuGet.Config"), Path.Combine(target, "NuGet.Config"));
+        return target;
+    }
+
+    /// <summary>Runs the CLI the package ships (tools/sandboxbuild), as a user of the package would call it.</summary>
+    public Task<(int ExitCode, string Output)> CliAsync(string workingDirectory, params string[] arguments) =>
+        Run(workingDirectory, Prepared.Packages, null, [Path.Combine(Prepared.Packages, "sandboxbuild", Prepared.Version, "tools", "sandboxbuild", "sandboxbuild.dll"), .. arguments]);
+
     /// <summary>Runs dotnet as a user would, with the private package folder and no registry pulls.</summary>
     public Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
         Run(workingDirectory, Prepared.Packages, environment, arguments);
@@ -124,7 +137,16 @@ public sealed class PackageFixture : IAsyncLifetime
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A run past its time is a failure, and must not outlive the test: its sandbox is cleaned by the janitor.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         return (process.ExitCode, await output + await error);
     }
 

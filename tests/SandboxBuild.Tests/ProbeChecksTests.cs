@@ -13,6 +13,7 @@ public class ProbeChecksTests
         UdpTarget = "172.17.0.1:40001",
         SourcePath = "/workspace/src",
         OutputPath = "/workspace/output",
+        ReadOnlyTrees = ["/workspace/src", "/workspace/packages/0"],
     };
 
     public static ProbeReport Isolated() => new()
@@ -87,6 +88,7 @@ public class ProbeChecksTests
         { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 58, ParentPid = 1, Exe = "/usr/share/dotnet/dotnet", Arguments = ["dotnet", "/workspace/build/evil/MSBuild.dll"], StartTicks = 700 }) },
         { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 59, ParentPid = -1 }) },
         { "SBX2140", r => r.Processes.Add(new ProcessInfo { Pid = 60, ParentPid = 1, Exe = "/usr/share/dotnet/dotnet", Arguments = ["dotnet", ProcessRules.ProbeDll, "stage"], LoaderHooks = true }) },
+        { "SBX1403", r => r.WritableSubMounts = ["/workspace/src/cache"] },
         { "SBX2105", r => r.Uid = 0 },
         { "SBX2105", r => r.Uid = -1 },
         { "SBX2106", r => r.CapBnd = "00000000a80425fb" },

@@ -28,6 +28,14 @@ public static class Codes
     public static readonly SandboxCode SdkNotFound = new("SBX1203", "The host .NET SDK was not found", Severity.Error,
         "Install the .NET SDK or set DOTNET_ROOT to its folder.");
 
+    // 14xx: engine features the sandbox relies on (bridge address, API range, recursive read-only).
+    public static readonly SandboxCode BridgeAddressUnknown = new("SBX1401", "The host address on the engine's bridge is unknown", Severity.Error,
+        "Run on the engine's host with its default bridge (not `--bridge=none`), or set SANDBOXBUILD_LISTEN_ADDRESS to an address of this machine that bridged containers reach.");
+    public static readonly SandboxCode EngineApiOutOfRange = new("SBX1402", "The engine and SandboxBuild share no API version", Severity.Error,
+        "Unset DOCKER_API_VERSION (or set it within the range the engine accepts), or use an engine that accepts an API between 1.41 and 1.47.");
+    public static readonly SandboxCode SubMountWritable = new("SBX1403", "A mount below a read-only mount is writable", Severity.Error,
+        "Remove the mount below the source or package folder, or use Docker 25+ (API 1.44), which makes read-only binds recursively read-only.");
+
     // 20xx: the policy file.
     public static readonly SandboxCode PolicyInvalid = new("SBX2000", "The policy file is invalid", Severity.Error,
         "Fix the key or value at the line shown; the README lists every key and its format.");
@@ -201,6 +209,10 @@ public static class Codes
         "Make the folder readable (`chmod -R o+rX <folder>`), or set `user:` in sandbox.yml to the folder owner's uid:gid.");
     public static readonly SandboxCode TestFailed = new("SBX3011", "A test failed inside the sandbox", Severity.Error,
         "Read the test's message; run it with SandboxSkip=true (or `dotnet test` outside) to debug natively.");
+
+    // 34xx: staging the source.
+    public static readonly SandboxCode SourceFilesSkipped = new("SBX3401", "Files the sandbox user cannot read were not staged", Severity.Warning,
+        "Nothing to do if the build does not need them (git's private files, a 0600 .env); otherwise make them readable to the sandbox's uid (`chmod o+r`).");
     public static readonly SandboxCode ArtifactSymlink = new("SBX3101", "A link in the output was refused", Severity.Warning,
         "Write real files to the output folder; links are never followed out of it.");
     public static readonly SandboxCode ArtifactSpecialFile = new("SBX3102", "A special file in the output was refused", Severity.Warning,

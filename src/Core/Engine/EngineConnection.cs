@@ -49,7 +49,7 @@ public sealed class EngineConnection : IDisposable
 
             try
             {
-                var connection = await NegotiateAsync(endpoint, cancellationToken);
+                var connection = await NegotiateAsync(endpoint, Environment.GetEnvironmentVariable("DOCKER_API_VERSION"), cancellationToken);
                 log.Detail($"[input] engine={endpoint} server={connection.ServerVersion} api={connection.ApiVersion}");
                 return connection;
             }
@@ -73,7 +73,9 @@ public sealed class EngineConnection : IDisposable
     public async Task<EngineFacts> GetFactsAsync(CancellationToken cancellationToken) =>
         EngineFacts.From(await EngineException.Wrap(() => Client.System.GetSystemInfoAsync(cancellationToken), "docker info"), ApiVersion.ToString());
 
-    private static async Task<EngineConnection> NegotiateAsync(Uri endpoint, CancellationToken cancellationToken)
+    /// <summary>Asks the engine at <paramref name="endpoint"/> which API versions it speaks and connects at the chosen one.</summary>
+    /// <param name="forced">A version the caller insists on (DOCKER_API_VERSION), or null to choose.</param>
+    internal static async Task<EngineConnection> NegotiateAsync(Uri endpoint, string? forced, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
@@ -81,17 +83,36 @@ public sealed class EngineConnection : IDisposable
         // /version is answered whatever version the client asks for; it says which ones the server speaks.
         using var probe = new DockerClientBuilder().WithEndpoint(endpoint).Build();
         var version = await probe.System.GetVersionAsync(timeout.Token);
-        var server = Version.Parse(version.APIVersion);
-        var forced = Environment.GetEnvironmentVariable("DOCKER_API_VERSION");
-        var chosen = !string.IsNullOrEmpty(forced) && Version.TryParse(forced, out var f) ? f : server < MaximumApi ? server : MaximumApi;
-        if (chosen < MinimumApi)
-        {
-            throw new SandboxException(Codes.EngineTooOld,
-                $"The engine at {endpoint} speaks API {version.APIVersion} (Docker {version.Version}); SandboxBuild needs {MinimumApi} or newer.");
-        }
-
+        var chosen = ChooseApi(endpoint, version.Version, version.APIVersion, version.MinAPIVersion, forced);
         var client = new DockerClientBuilder().WithEndpoint(endpoint).WithApiVersion(chosen).Build();
         return new EngineConnection(client, endpoint, chosen, version.Version);
+    }
+
+    /// <summary>
+    /// The newest version both sides speak, or the forced one; fails with a code when there is none: an engine
+    /// older than <see cref="MinimumApi"/>, or one whose minimum is above what this client speaks (Docker 29
+    /// refuses clients below API 1.44), or a forced version outside the engine's range.
+    /// </summary>
+    internal static Version ChooseApi(Uri endpoint, string serverVersion, string serverMax, string? serverMin, string? forced)
+    {
+        var max = Version.Parse(serverMax);
+        var min = Version.TryParse(serverMin, out var m) ? m : null;
+        if (max < MinimumApi)
+        {
+            throw new SandboxException(Codes.EngineTooOld,
+                $"The engine at {endpoint} speaks API {serverMax} (Docker {serverVersion}); SandboxBuild needs {MinimumApi} or newer.");
+        }
+
+        var chosen = !string.IsNullOrEmpty(forced) && Version.TryParse(forced, out var f) ? f : max < MaximumApi ? max : MaximumApi;
+        if (chosen < MinimumApi || chosen > max || (min is not null && chosen < min))
+        {
+            var range = min is null ? $"up to {serverMax}" : $"{serverMin} to {serverMax}";
+            throw new SandboxException(Codes.EngineApiOutOfRange, forced is { Length: > 0 }
+                ? $"DOCKER_API_VERSION={forced} asks for API {chosen}, but the engine at {endpoint} (Docker {serverVersion}) accepts {range} and SandboxBuild speaks {MinimumApi} to {MaximumApi}."
+                : $"The engine at {endpoint} (Docker {serverVersion}) accepts API {range}; SandboxBuild speaks {MinimumApi} to {MaximumApi}.");
+        }
+
+        return chosen;
     }
 
     private static string Describe(Exception e)

@@ -12,9 +12,8 @@ namespace SandboxBuild.Engine;
 public static class EngineNetwork
 {
     /// <summary>
-    /// The bridge interface's own IPv4 address (docker0, or what the network's options name), read from this
-    /// machine's interface table. A freshly started Docker 20.10 reports no IPAM gateway until its first
-    /// restart, so the gateway is only a fallback. In a container (the action), our own address.
+    /// The bridge interface's own IPv4 address, read from this machine's interface table (see
+    /// <see cref="BridgeAddress"/>); in a container (the action), our own address.
     /// </summary>
     public static async Task<IPAddress> HostSideAddressAsync(EngineConnection engine, CancellationToken cancellationToken)
     {
@@ -31,14 +30,7 @@ public static class EngineNetwork
                 ?? throw new SandboxException(Codes.ListenerUnavailable, "This container has no IPv4 address to listen on.");
         }
 
-        var bridge = await EngineException.Wrap(() => engine.Client.Networks.InspectNetworkAsync("bridge", cancellationToken), "docker network inspect bridge")
-            .ConfigureAwait(false);
-        var name = bridge.Options?.TryGetValue("com.docker.network.bridge.name", out var configuredName) == true ? configuredName : "docker0";
-        // By name, whatever its state: a bridge with no container attached is "down" but keeps its address.
-        var address = FirstIPv4(NetworkInterface.GetAllNetworkInterfaces().Where(n => n.Name == name))
-            ?? bridge.IPAM?.Config?.Select(c => c.Gateway).Where(g => !string.IsNullOrEmpty(g)).Select(IPAddress.Parse).FirstOrDefault();
-        return address ?? throw new SandboxException(Codes.ListenerUnavailable,
-            $"The engine's bridge interface '{name}' has no IPv4 address on this machine, and the network reports no gateway.");
+        return await BridgeAddress.ResolveAsync(engine, cancellationToken);
     }
 
     private static IPAddress? FirstIPv4(IEnumerable<NetworkInterface> interfaces) => interfaces

@@ -32,8 +32,14 @@ public sealed record BakeOptions
 /// </summary>
 public static class ImageBaker
 {
-    // What the .NET SDK needs on Debian 12 beyond minbase (the list the official images install).
-    private const string Packages = "ca-certificates,libicu72,libssl3,zlib1g,libgcc-s1,libstdc++6,tzdata,libgssapi-krb5-2";
+    /// <summary>
+    /// Debian 12 packages beyond minbase: what the official runtime-deps image installs (ca-certificates, ICU,
+    /// OpenSSL, libgcc, libstdc++, tzdata), what its SDK image adds that works offline (git for MinVer,
+    /// Nerdbank.GitVersioning and GitVersion; libatomic1), and GSSAPI for Negotiate authentication. README.md
+    /// ("The baked image") justifies each difference from the official image.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Packages =
+        ["ca-certificates", "libicu72", "libssl3", "zlib1g", "libgcc-s1", "libstdc++6", "tzdata", "libgssapi-krb5-2", "git", "libatomic1"];
     private static readonly string[] SkippedContent = ["dev", "proc", "sys", "run", "tmp", "var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man"];
 
     public static async Task<ResolvedImage> BakeAsync(EngineConnection engine, BakeOptions options, ISandboxLog log, CancellationToken cancellationToken)
@@ -79,6 +85,11 @@ public static class ImageBaker
                     "ENV DOTNET_ROOT=/usr/share/dotnet",
                     "ENV DOTNET_NOLOGO=1",
                     "ENV DOTNET_CLI_TELEMETRY_OPTOUT=1",
+                    // As the official SDK image sets them.
+                    "ENV DOTNET_RUNNING_IN_CONTAINER=true",
+                    "ENV DOTNET_USE_POLLING_FILE_WATCHER=true",
+                    "ENV DOTNET_GENERATE_ASPNET_CERTIFICATE=false",
+                    "ENV NUGET_XMLDOC_MODE=skip",
                     "USER 1000:1000",
                     "WORKDIR /workspace",
                     $"LABEL {ImageResolver.BakedLabel}=true",
@@ -101,6 +112,9 @@ public static class ImageBaker
         return baked;
     }
 
+    private static string PackageListKey() =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', Packages))))[..8];
+
     public static string LocateSdk(string? configured)
     {
         var candidates = new[]
@@ -118,7 +132,8 @@ public static class ImageBaker
 
     private static async Task<string> EnsureRootfsAsync(BakeOptions options, ISandboxLog log, CancellationToken cancellationToken)
     {
-        var rootfs = Path.Combine(options.CacheDirectory, $"rootfs-{options.Suite}");
+        // Named by its package list, so a changed list makes a new root filesystem instead of reusing an old one.
+        var rootfs = Path.Combine(options.CacheDirectory, $"rootfs-{options.Suite}-{PackageListKey()}");
         if (File.Exists(Path.Combine(rootfs, ".sandboxbuild-complete")) && !options.Force)
         {
             log.Info($"Using the cached root filesystem {rootfs}.");
@@ -142,7 +157,7 @@ public static class ImageBaker
         log.Info($"Creating a Debian {options.Suite} root filesystem with debootstrap from {mirror} (about a minute) ...");
         var exit = await ProcessRunner.RunAsync(
             "/usr/sbin/debootstrap",
-            ["--variant=minbase", $"--include={Packages}", options.Suite, staging, mirror],
+            ["--variant=minbase", $"--include={string.Join(',', Packages)}", options.Suite, staging, mirror],
             line => log.Detail($"debootstrap: {line}"),
             cancellationToken);
         if (exit != 0)

@@ -19,6 +19,7 @@ public sealed class ResourceMonitor : IAsyncDisposable
     private long _peakMemory;
     private long _peakPids;
     private long _pidsLimit;
+    private long _memoryLimit;
     private int _outOfMemory;
     private int _pidsExhausted;
     private DateTimeOffset? _atLimitSince;
@@ -32,7 +33,7 @@ public sealed class ResourceMonitor : IAsyncDisposable
         _containerId = containerId;
         _onPidsExhausted = onPidsExhausted;
         var stats = engine.Client.Containers.GetContainerStatsAsync(containerId, new ContainerStatsParameters { Stream = true },
-            new Progress<ContainerStatsResponse>(Record), _stop.Token);
+            new Immediately<ContainerStatsResponse>(Record), _stop.Token);
         var events = engine.Client.System.MonitorEventsAsync(new ContainerEventsParameters
         {
             Filters = new Dictionary<string, IDictionary<string, bool>>
@@ -40,11 +41,15 @@ public sealed class ResourceMonitor : IAsyncDisposable
                 ["container"] = new Dictionary<string, bool> { [containerId] = true },
                 ["event"] = new Dictionary<string, bool> { ["oom"] = true },
             },
-        }, new Progress<Message>(_ => Interlocked.Exchange(ref _outOfMemory, 1)), _stop.Token);
+        }, new Immediately<Message>(_ => Interlocked.Exchange(ref _outOfMemory, 1)), _stop.Token);
         _following = Task.WhenAll(stats, events);
     }
 
-    public long PeakMemoryBytes => Interlocked.Read(ref _peakMemory);
+    /// <summary>
+    /// The highest memory use seen; after an out-of-memory kill at least the limit, since the kernel kills only
+    /// there, so a kill faster than the first sample still reports a true peak.
+    /// </summary>
+    public long PeakMemoryBytes => OutOfMemory ? Math.Max(Interlocked.Read(ref _peakMemory), Interlocked.Read(ref _memoryLimit)) : Interlocked.Read(ref _peakMemory);
 
     public long PeakPids => Interlocked.Read(ref _peakPids);
 
@@ -68,7 +73,7 @@ public sealed class ResourceMonitor : IAsyncDisposable
         try
         {
             await _engine.Client.Containers.GetContainerStatsAsync(_containerId, new ContainerStatsParameters { Stream = false, OneShot = true },
-                new Progress<ContainerStatsResponse>(Record), CancellationToken.None);
+                new Immediately<ContainerStatsResponse>(Record), CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
         {
@@ -98,6 +103,11 @@ public sealed class ResourceMonitor : IAsyncDisposable
     {
         var memory = (long)(stats.MemoryStats?.MaxUsage ?? stats.MemoryStats?.Usage ?? 0);
         Max(ref _peakMemory, memory);
+        if (stats.MemoryStats?.Limit is { } memoryLimit and > 0 and < long.MaxValue)
+        {
+            Interlocked.Exchange(ref _memoryLimit, (long)memoryLimit);
+        }
+
         var current = (long)(stats.PidsStats?.Current ?? 0);
         Max(ref _peakPids, current);
         if (stats.PidsStats?.Limit is not { } limit || limit is 0 or > long.MaxValue)
@@ -117,6 +127,15 @@ public sealed class ResourceMonitor : IAsyncDisposable
         {
             _onPidsExhausted?.Invoke();
         }
+    }
+
+    /// <summary>
+    /// Reports on the reader's own thread. <see cref="Progress{T}"/> posts to the thread pool, so a sample could
+    /// land after <see cref="SettleAsync"/> returned and the peaks were read: a one-shot sample was then lost.
+    /// </summary>
+    private sealed class Immediately<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     private static void Max(ref long field, long value)

@@ -35,7 +35,7 @@ public sealed class SandboxContainer : IAsyncDisposable
         CreateContainerResponse created;
         try
         {
-            created = await engine.Client.Containers.CreateContainerAsync(parameters, cancellationToken);
+            created = await engine.Client.Containers.CreateContainerAsync(RecursiveReadOnly.Apply(parameters, engine.ApiVersion), cancellationToken);
         }
         catch (DockerApiException e)
         {

@@ -31,7 +31,7 @@ internal static class Staging
             throw new SandboxException(Codes.StageFailed, $"Staging the source failed (exit {result.ExitCode}): {SafeText.Escape(result.StdErr.Trim(), 500)}");
         }
 
-        log.Detail(result.StdOut.Trim());
+        StagingReport.Log(result.StdOut, log);
     }
 
     /// <summary>Where the command runs inside: the staged copy of the requested folder, never outside it.</summary>

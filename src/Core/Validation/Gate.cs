@@ -126,6 +126,10 @@ public static class Gate
         UdpTarget = listeners?.UdpEndpoint.ToString(),
         SourcePath = policy.SourceTarget,
         OutputPath = policy.OutputTarget,
+        ReadOnlyTrees = (policy.SourceReadOnly ? [policy.SourceTarget] : Array.Empty<string>())
+            .Concat(layout.PackageFolders.Select((_, i) => SandboxLayout.PackageTarget(i)))
+            .Append(SandboxLayout.ProbeMount)
+            .ToList(),
         CredentialPaths = host.HomeDirectories.SelectMany(h => CredentialFolders.Select(c => $"{h}/{c}")).ToList(),
         // Our own in-memory folders and the read-only package cache hold no host sockets and can be large.
         SkipSocketScan = policy.Tmpfs.Keys

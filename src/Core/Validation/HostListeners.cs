@@ -6,7 +6,7 @@ using SandboxBuild.Engine;
 namespace SandboxBuild.Validation;
 
 /// <summary>
-/// A TCP listener and a fake DNS responder on the host side of the engine's bridge (its gateway address), or
+/// A TCP listener and a fake DNS responder on the host side of the engine's bridge (the bridge interface's own address), or
 /// on our own address when this process runs in a container. The probe aims at these and nothing else: a
 /// sandbox that reaches them is routed; one that gets "network unreachable" is isolated.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class HostListeners : IAsyncDisposable
 
     public int DnsQueries => Volatile.Read(ref _dnsQueries);
 
-    /// <param name="address">Where to listen; by default the engine bridge's gateway (or our own address in a container).</param>
+    /// <param name="address">Where to listen; by default the engine bridge's host address (or our own address in a container).</param>
     public static async Task<HostListeners> OpenAsync(EngineConnection engine, IPAddress? address, CancellationToken cancellationToken)
     {
         address ??= await EngineNetwork.HostSideAddressAsync(engine, cancellationToken);

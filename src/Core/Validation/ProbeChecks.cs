@@ -52,6 +52,13 @@ public static class ProbeChecks
             yield return JudgeReadOnly(report.Source, Codes.ProbeSourceWritable, "source");
         }
 
+        if (request.ReadOnlyTrees.Count > 0)
+        {
+            yield return Finding.Judge(report.WritableSubMounts.Count == 0, Codes.SubMountWritable, Probe, "mounts below read-only mounts",
+                report.WritableSubMounts.Count == 0 ? "none writable" : $"writable: {string.Join(", ", report.WritableSubMounts.Select(p => SafeText.Escape(p)))}",
+                "none writable");
+        }
+
         if (request.OutputPath is not null)
         {
             yield return Finding.Judge(report.Output?.Writable == true, Codes.ProbeOutputNotWritable, Probe, "output folder",

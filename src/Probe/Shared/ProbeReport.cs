@@ -18,6 +18,12 @@ public sealed class ProbeRequest
     /// <summary>Host paths of credential folders (the host user's ~/.aws ...) that must not be visible inside.</summary>
     public List<string> CredentialPaths { get; set; } = [];
 
+    /// <summary>
+    /// Mount targets that must be read-only all the way down (the source, the package folders): a writable mount
+    /// below one of them (a sub-mount the engine bound recursively but made read-only only at the top) is reported.
+    /// </summary>
+    public List<string> ReadOnlyTrees { get; set; } = [];
+
     /// <summary>Mount points not to walk for sockets (the read-only package cache the engine mounted itself).</summary>
     public List<string> SkipSocketScan { get; set; } = [];
 
@@ -64,6 +70,9 @@ public sealed class ProbeReport
     public WriteResult? Output { get; set; }
 
     public WriteResult? RootFilesystem { get; set; }
+
+    /// <summary>Writable mounts found below a read-only tree of the request.</summary>
+    public List<string> WritableSubMounts { get; set; } = [];
 
     public List<SocketFinding> Sockets { get; set; } = [];
 
@@ -144,4 +153,5 @@ public sealed class AttemptResult
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(ProbeRequest))]
 [JsonSerializable(typeof(ProbeReport))]
+[JsonSerializable(typeof(string))]
 public sealed partial class ProbeJson : JsonSerializerContext;

@@ -7,9 +7,12 @@ namespace SandboxBuild.TestModules;
 /// Re-encodes one recorded message for the host's SDK: every size checked against what is left, only the
 /// fields of <see cref="PipeMessageSchema"/> kept, text stripped of control characters (no ANSI sequence from
 /// the sandbox reaches the terminal) and bounded, and file artifacts pointed at their verified copies on the
-/// host (an artifact with no verified copy is dropped). Anything malformed throws InvalidDataException.
+/// host (an artifact with no verified copy is dropped). Paths of the staged source in stack traces and
+/// locations are shown as the host files they came from. Anything malformed throws InvalidDataException.
 /// </summary>
-internal sealed class PipeMessageFilter(Func<string, string?> artifactOnHost)
+/// <param name="artifactOnHost">The verified host copy of a file the module announced, or null.</param>
+/// <param name="stagedSource">The staged source folder inside ("/workspace/build/") and the host folder it came from.</param>
+internal sealed class PipeMessageFilter(Func<string, string?> artifactOnHost, (string Inside, string Host)? stagedSource = null)
 {
     public const int MaxTextChars = 256 * 1024;
 
@@ -66,7 +69,7 @@ internal sealed class PipeMessageFilter(Func<string, string?> artifactOnHost)
                     text = mapped ?? "";
                 }
 
-                body.Write(Encoding.UTF8.GetBytes(Clean(text)));
+                body.Write(Encoding.UTF8.GetBytes(Clean(Unstage(text))));
             }
             else if (spec.Kind == FieldKind.Scalar)
             {
@@ -132,6 +135,9 @@ internal sealed class PipeMessageFilter(Func<string, string?> artifactOnHost)
         items.Position = 0;
         items.CopyTo(output);
     }
+
+    private string Unstage(string text) =>
+        stagedSource is var (inside, host) ? text.Replace(inside, host, StringComparison.Ordinal) : text;
 
     /// <summary>Text from the sandbox, made inert for a terminal: no control characters but line breaks and tabs, bounded.</summary>
     internal static string Clean(string text)

@@ -88,7 +88,8 @@ public sealed class TestModuleRunner(ISandboxLog log)
         }
 
         var (frames, exitCode) = ReadRecord(recordFile);
-        var filter = new PipeMessageFilter(inside => ArtifactOnHost(inside, $"{outputTarget}/TestResults/", copied));
+        var filter = new PipeMessageFilter(inside => ArtifactOnHost(inside, $"{outputTarget}/TestResults/", copied),
+            (SandboxPolicy.BuildTarget + "/", source.TrimEnd('/') + "/"));
         await TestPipeReplay.ReplayAsync(arguments.Pipe, frames, request.TargetPath, filter, cancellationToken);
         if (filter.DroppedArtifacts > 0)
         {

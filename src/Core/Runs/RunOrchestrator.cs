@@ -28,7 +28,7 @@ public sealed class RunOrchestrator(ISandboxLog log)
 
         var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, source));
         var publish = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, source);
-        var plan = CommandPlan.For(request.Command, policy.OutputTarget);
+        var plan = CommandPlan.For(request.Command, policy.OutputTarget, TestRunnerMode.Detect(source, request.WorkingDirectory));
         log.Detail($"[input] source={source} policy={policy.Origin.File ?? "built-in"} publish={publish} run={runId}");
         log.Detail($"[input] command={string.Join(' ', plan.Command)}");
 

@@ -33,7 +33,7 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         }
 
         SourceAccess.EnsureReadable(source, policy);
-        var plan = CommandPlan.For(request.Command, policy.OutputTarget);
+        var plan = CommandPlan.For(request.Command, policy.OutputTarget, TestRunnerMode.Detect(source, request.WorkingDirectory));
         var publish = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, source);
         PublishFolder.Prepare(publish);
         var manager = new SessionManager(engine, log);

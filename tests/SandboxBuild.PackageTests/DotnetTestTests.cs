@@ -51,7 +51,7 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
     public async Task A_test_that_connects_to_the_host_fails_sandboxed_and_passes_with_SandboxSkip()
     {
         var workspace = fixture.NewWorkspace();
-        var gateway = GatewayAddress();
+        var gateway = DockerBridge.GatewayAddress();
         using var listener = new TcpListener(gateway, 0);
         listener.Start();
         _ = Task.Run(async () =>
@@ -143,10 +143,13 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
         [
             "README.md",
             "SandboxBuild.nuspec",
+            "build/SandboxBuild.TestGuard.cs",
+            "build/SandboxBuild.TestPlatform.targets",
             "build/SandboxBuild.VSTest.targets",
             "build/SandboxBuild.VSTestOverride.targets",
             "build/SandboxBuild.props",
             "build/SandboxBuild.targets",
+            "buildMultiTargeting/SandboxBuild.CrossTargeting.targets",
             "buildMultiTargeting/SandboxBuild.props",
             "buildMultiTargeting/SandboxBuild.targets",
             "tasks/net10.0/SandboxBuild.Tasks.dll",
@@ -175,10 +178,13 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
         Assert.Equal("true", metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value);
         Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
     }
+}
 
-    private static IPAddress GatewayAddress()
+internal static class DockerBridge
+{
+    /// <summary>The engine's bridge gateway: an address of this machine that a bridged container could reach.</summary>
+    public static IPAddress GatewayAddress()
     {
-        // The engine's bridge gateway: an address of this machine that a bridged container could reach.
         var gateway = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.Name == "docker0")
             .SelectMany(n => n.GetIPProperties().UnicastAddresses)

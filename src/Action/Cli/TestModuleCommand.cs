@@ -18,6 +18,8 @@ internal static class TestModuleCommand
         var policy = SharedOptions.Policy();
         var limits = new SharedOptions.Limits();
         var agent = SharedOptions.Agent();
+        var repositorySettings = SharedOptions.RepositorySettings();
+        var warm = new Option<bool>("--warm") { Description = "Reuse (or start) this repository's long-lived sandbox." };
         var output = new Option<string?>("--output", "-o") { Description = "Where verified artifacts are published." };
         var baseline = new Option<string?>("--baseline") { Description = "Fail when the sandbox is weaker than this committed baseline." };
         var project = new Option<string>("--project") { Description = "The test project.", Required = true };
@@ -30,7 +32,7 @@ internal static class TestModuleCommand
 
         var command = new Command("test-module", "Run one Microsoft.Testing.Platform test module in the sandbox for `dotnet test` (started by the SandboxBuild package).")
         {
-            source, policy, output, baseline, agent, project, targetPath, results, configuration, framework, runtime, moduleArguments,
+            source, policy, output, baseline, agent, repositorySettings, warm, project, targetPath, results, configuration, framework, runtime, moduleArguments,
         };
         limits.AddTo(command);
         CommandHost.SetAction(command, async (result, log, cancellationToken) => await new TestModuleRunner(log).RunAsync(new TestModuleRequest
@@ -43,6 +45,8 @@ internal static class TestModuleCommand
                 PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
                 Agent = result.GetValue(agent) ?? "default",
                 BaselineFile = result.GetValue(baseline),
+                Warm = result.GetValue(warm),
+                RepositorySettings = result.GetValue(repositorySettings) ?? [],
             },
             Project = result.GetValue(project)!,
             TargetPath = result.GetValue(targetPath)!,

@@ -31,6 +31,7 @@ public sealed class RunOrchestrator(ISandboxLog log)
         var plan = CommandPlan.For(request.Command, policy.OutputTarget, TestRunnerMode.Detect(source, request.WorkingDirectory));
         log.Detail($"[input] source={source} policy={policy.Origin.File ?? "built-in"} publish={publish} run={runId}");
         log.Detail($"[input] command={string.Join(' ', plan.Command)}");
+        RepositoryRequests.Log(request.RepositorySettings, log);
 
         var host = HostContext.Current(source);
         var staticReport = Gate.JudgeStatic(policy, source, host);

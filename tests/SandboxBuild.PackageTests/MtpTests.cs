@@ -43,6 +43,10 @@ public sealed class MtpTests(PackageFixture fixture) : IClassFixture<PackageFixt
     {
         var workspace = fixture.NewMtpWorkspace();
         Write(workspace, "X3/FailingTests.cs", "using Xunit;\n\nnamespace X3;\n\npublic class FailingTests\n{\n    [Fact]\n    public void Two_plus_two_is_five() => Assert.Equal(5, 2 + 2);\n}\n");
+        // The repository's launch profile reaches the module's launch: it must not redirect SandboxBuild's own CLI.
+        Directory.CreateDirectory(Path.Combine(workspace, "X3", "Properties"));
+        Write(workspace, "X3/Properties/launchSettings.json",
+            "{ \"profiles\": { \"X3\": { \"commandName\": \"Project\", \"environmentVariables\": { \"DOCKER_HOST\": \"tcp://127.0.0.1:9\", \"DOTNET_STARTUP_HOOKS\": \"/tmp/hook.dll\" } } } }");
 
         var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test", "--project", "X3");
 
@@ -51,6 +55,7 @@ public sealed class MtpTests(PackageFixture fixture) : IClassFixture<PackageFixt
         Assert.Contains("Security gate PASSED", output, StringComparison.Ordinal); // the sandbox's log, shown for a failing module
         Assert.Contains(Path.Combine(workspace, "X3", "FailingTests.cs"), output, StringComparison.Ordinal); // the staged path shown as the host file
         Assert.Equal(1, Summary(output, "failed"));
+        Assert.Matches("warning SBX4107: The test module's launch set [^\n]*DOCKER_HOST", output);
         AssertNothingBuiltOnTheHost(workspace, "X3");
     }
 

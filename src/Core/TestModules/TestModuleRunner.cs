@@ -46,6 +46,7 @@ public sealed class TestModuleRunner(ISandboxLog log)
     public async Task<int> RunAsync(TestModuleRequest request, CancellationToken cancellationToken)
     {
         var arguments = TestModules.ModuleArguments.Parse(request.ModuleArguments);
+        InvokerEnvironment.Restore(log);
         var source = Path.GetFullPath(request.Run.SourceDirectory);
         var outputTarget = request.Run.Overrides.ApplyTo(PolicyLoader.Resolve(request.Run.PolicyFile, source)).OutputTarget;
         var command = new List<string>(ProbeRunner.Command("test-module", "--project", Path.GetFileName(request.Project), "--record", $"{outputTarget}/{RecordFolder}/{TestRecord.FileName}"));

@@ -36,6 +36,22 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
     }
 
     [Fact]
+    public async Task A_multi_targeted_test_project_builds_nothing_on_the_host_in_vstest_mode()
+    {
+        var workspace = fixture.NewWorkspace();
+        var project = Path.Combine(workspace, "App.Tests", "App.Tests.csproj");
+        // TargetFrameworks (plural) makes an outer build, whose SDK VSTest target would build every framework on the host.
+        File.WriteAllText(project, File.ReadAllText(project).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net10.0</TargetFrameworks>", StringComparison.Ordinal));
+
+        var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test", "App.Tests");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Security gate PASSED", output, StringComparison.Ordinal);
+        Assert.Contains("Passed!", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(workspace, "App.Tests", "bin")), "the host built the tests; the sandbox should have");
+    }
+
+    [Fact]
     public async Task A_failing_test_fails_the_command_with_its_name_in_an_msbuild_error()
     {
         var workspace = fixture.NewWorkspace();

@@ -76,7 +76,7 @@ internal static class TestModuleRun
         var line = new StringBuilder(runArguments.Trim());
         foreach (var argument in moduleArguments.Concat(["--server", "dotnettestcli", "--dotnet-test-pipe", socketPath]))
         {
-            line.Append(' ').Append(Escape(argument));
+            line.Append(' ').Append(CommandLine.Escape(argument));
         }
 
         var start = new ProcessStartInfo(command, line.ToString()) { UseShellExecute = false, WorkingDirectory = workingDirectory };
@@ -114,30 +114,5 @@ internal static class TestModuleRun
         {
             arguments.AddRange([option, value]);
         }
-    }
-
-    /// <summary>Quotes one argument for a command line parsed by .NET's (MSVCRT) rules, as the SDK does.</summary>
-    internal static string Escape(string argument)
-    {
-        if (argument.Length > 0 && argument.AsSpan().IndexOfAny(" \t\n\v\"") < 0)
-        {
-            return argument;
-        }
-
-        var quoted = new StringBuilder("\"");
-        var backslashes = 0;
-        foreach (var c in argument)
-        {
-            if (c == '\\')
-            {
-                backslashes++;
-                continue;
-            }
-
-            quoted.Append('\\', c == '"' ? backslashes * 2 + 1 : backslashes).Append(c);
-            backslashes = 0;
-        }
-
-        return quoted.Append('\\', backslashes * 2).Append('"').ToString();
     }
 }

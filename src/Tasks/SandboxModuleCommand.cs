@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Build.Framework;
 
 namespace SandboxBuild.Tasks;
@@ -79,33 +78,8 @@ public sealed class SandboxModuleCommand : Microsoft.Build.Utilities.Task
         arguments.AddRange(SettingArguments);
         arguments.Add("--");
         RunCommand = "/usr/bin/env";
-        RunArguments = string.Join(" ", arguments.Select(Escape));
+        RunArguments = Probing.CommandLine.Join(arguments);
         Log.LogMessage(MessageImportance.Low, $"SandboxBuild: the test module runs in the sandbox: {RunCommand} {RunArguments}");
         return true;
-    }
-
-    /// <summary>Quotes one argument for the SDK, which starts the module with a command-line string (MSVCRT rules).</summary>
-    internal static string Escape(string argument)
-    {
-        if (argument.Length > 0 && argument.IndexOfAny([' ', '\t', '\n', '\v', '"']) < 0)
-        {
-            return argument;
-        }
-
-        var quoted = new StringBuilder("\"");
-        var backslashes = 0;
-        foreach (var c in argument)
-        {
-            if (c == '\\')
-            {
-                backslashes++;
-                continue;
-            }
-
-            quoted.Append('\\', c == '"' ? backslashes * 2 + 1 : backslashes).Append(c);
-            backslashes = 0;
-        }
-
-        return quoted.Append('\\', backslashes * 2).Append('"').ToString();
     }
 }

@@ -199,4 +199,26 @@ public class TestPipeTests
 
         Assert.Equal(Codes.TestModuleArguments, error.Code);
     }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("with space", "\"with space\"")]
+    [InlineData("quote\"inside", "\"quote\\\"inside\"")]
+    [InlineData("dir\\", "dir\\")]
+    [InlineData("dir with space\\", "\"dir with space\\\\\"")]
+    [InlineData("", "\"\"")]
+    public void Command_line_quoting_round_trips_through_a_real_process_start(string argument, string expected)
+    {
+        Assert.Equal(expected, CommandLine.Escape(argument));
+
+        // The SDK starts the module with one command-line string; .NET splits it back into arguments.
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/printf", $"\"[%s]\" a {CommandLine.Escape(argument)} b")
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var printed = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal($"[a][{argument}][b]", printed);
+    }
 }

@@ -92,6 +92,8 @@ public sealed class PackageFixture : IAsyncLifetime
         await Check(Run(template, packages, null, "sln", "add", "App/App.csproj", "App.Tests/App.Tests.csproj"));
         await Check(Run(template, packages, null, "add", "App.Tests/App.Tests.csproj", "reference", "App/App.csproj"));
         await Check(Run(template, packages, null, "add", "App.Tests/App.Tests.csproj", "package", "SandboxBuild", "--version", version));
+        // A repository cannot turn the sandbox off by claiming to be inside it: this stays for every VSTest test.
+        File.WriteAllText(Path.Combine(template, "Directory.Build.props"), "<Project>\n  <PropertyGroup>\n    <SANDBOXBUILD_INSIDE>1</SANDBOXBUILD_INSIDE>\n  </PropertyGroup>\n</Project>\n");
         File.WriteAllText(Path.Combine(template, "App", "Calculator.cs"), "namespace App;\n\npublic static class Calculator\n{\n    public static int Add(int a, int b) => a + b;\n}\n");
         File.WriteAllText(Path.Combine(template, "App.Tests", "UnitTest1.cs"), """
             namespace App.Tests;

@@ -102,7 +102,10 @@ public sealed class TestModuleRunner(ISandboxLog log)
             return result.ExitCode; // timed out, killed, secrets blocked: SandboxBuild's own code wins over the module's.
         }
 
-        return exitCode ?? ExitCodes.SandboxError;
+        // The module's own exit code, as the recorder saw it; if the sandboxed command ended with another failure,
+        // that one. Both come from inside the sandbox, so neither can make a failure pass: a non-zero code wins.
+        var recorded = exitCode ?? ExitCodes.SandboxError;
+        return recorded != 0 ? recorded : (int)Math.Clamp(result.CommandExitCode ?? 0, 0, 255);
     }
 
     private static (IReadOnlyList<RecordedFrame> Frames, int? ExitCode) ReadRecord(string path)
@@ -110,7 +113,7 @@ public sealed class TestModuleRunner(ISandboxLog log)
         try
         {
             using var stream = File.OpenRead(path);
-            return TestRecord.Read(stream, maxTotalBytes: 1L << 30, maxFrames: 1_000_000);
+            return TestRecord.Read(stream, maxTotalBytes: 256L << 20, maxFrames: 1_000_000);
         }
         catch (InvalidDataException e)
         {

@@ -9,6 +9,7 @@ var root = new RootCommand("SandboxBuild: run builds, tests and AI-generated cod
     BakeCommand.Create(),
     CollectCommand.Create(),
     ActionCommand.Create(),
+    TestModuleCommand.Create(),
 };
 root.Options.Add(CommandHost.Verbose);
 root.Options.Add(CommandHost.LogFormat);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SandboxBuild.Probing;
 
 // The in-sandbox agent. `probe <request-json>` prints a ProbeReport; `stage` copies the read-only source into
-// the writable workspace. Exit codes: 0 done, 2 usage, 3 failed. Anything else (127, a signal) means it did
+// the writable workspace; `test-module` builds and runs one MTP test module, recording its pipe messages. Exit codes: 0 done, 2 usage, 3 failed. Anything else (127, a signal) means it did
 // not run, which the host side treats as a failure.
 try
 {
@@ -12,6 +12,7 @@ try
         ["stage", .. var rest] => Stager.Run(rest),
         ["clear", var folder] => Stager.Clear(folder),
         ["settle", var output] => ProcessProbe.Settle(output),
+        ["test-module", .. var rest] => TestModuleRun.Run(rest),
         _ => Usage(),
     };
 }
@@ -31,6 +32,6 @@ static int RunProbe(string json)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--map FROM=TO ...] | clear DIR | settle OUTPUT-DIR");
+    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--map FROM=TO ...] | clear DIR | settle OUTPUT-DIR | test-module --project P --record FILE [...] -- ARGS");
     return 2;
 }

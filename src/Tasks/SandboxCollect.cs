@@ -1,5 +1,4 @@
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace SandboxBuild.Tasks;
 
@@ -7,25 +6,42 @@ namespace SandboxBuild.Tasks;
 /// Publishes the verified files of a folder a sandbox wrote: no links or special files, limits, secret scan,
 /// manifest. For outputs of sandboxes started some other way; <see cref="SandboxRun"/> collects by itself.
 /// </summary>
-public sealed class SandboxCollect : SandboxToolTask
+public sealed class SandboxCollect : Microsoft.Build.Utilities.Task, ICancelableTask
 {
-    [Required]
-    public string From { get; set; } = "";
+    private CliProcess? _cli;
 
-    [Required]
-    public string To { get; set; } = "";
+    /// <summary>Required. The `sandboxbuild.dll` to run (the package's own, $(SandboxCliPath)).</summary>
+    public string? CliPath { get; set; }
 
+    /// <summary>Required. The folder the sandbox wrote.</summary>
+    public string? From { get; set; }
+
+    /// <summary>Required. The fresh publish folder.</summary>
+    public string? To { get; set; }
+
+    /// <summary>Globs of the files to publish (all when empty).</summary>
     public string[] Include { get; set; } = [];
 
-    protected override string Verb => "collect";
-
-    protected override void AppendOptions(CommandLineBuilder builder)
+    public override bool Execute()
     {
-        Append(builder, "--from", From);
-        Append(builder, "--to", To);
+        if (!TaskInputs.Required(Log, nameof(SandboxCollect), nameof(CliPath), CliPath)
+            | !TaskInputs.Required(Log, nameof(SandboxCollect), nameof(From), From)
+            | !TaskInputs.Required(Log, nameof(SandboxCollect), nameof(To), To))
+        {
+            return false;
+        }
+
+        var arguments = new List<string>();
+        TaskInputs.Add(arguments, "--from", From);
+        TaskInputs.Add(arguments, "--to", To);
         foreach (var glob in Include)
         {
-            Append(builder, "--include", glob);
+            TaskInputs.Add(arguments, "--include", glob);
         }
+
+        _cli = new CliProcess(Log);
+        return _cli.Run(CliPath!, "collect", arguments, null) == 0 && !Log.HasLoggedErrors;
     }
+
+    public void Cancel() => _cli?.Cancel();
 }

@@ -36,6 +36,22 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
     }
 
     [Fact]
+    public async Task A_multi_targeted_test_project_builds_nothing_on_the_host_in_vstest_mode()
+    {
+        var workspace = fixture.NewWorkspace();
+        var project = Path.Combine(workspace, "App.Tests", "App.Tests.csproj");
+        // TargetFrameworks (plural) makes an outer build, whose SDK VSTest target would build every framework on the host.
+        File.WriteAllText(project, File.ReadAllText(project).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net10.0</TargetFrameworks>", StringComparison.Ordinal));
+
+        var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test", "App.Tests");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Security gate PASSED", output, StringComparison.Ordinal);
+        Assert.Contains("Passed!", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(workspace, "App.Tests", "bin")), "the host built the tests; the sandbox should have");
+    }
+
+    [Fact]
     public async Task A_failing_test_fails_the_command_with_its_name_in_an_msbuild_error()
     {
         var workspace = fixture.NewWorkspace();
@@ -51,7 +67,7 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
     public async Task A_test_that_connects_to_the_host_fails_sandboxed_and_passes_with_SandboxSkip()
     {
         var workspace = fixture.NewWorkspace();
-        var gateway = await GatewayAddressAsync();
+        var gateway = await DockerBridge.GatewayAddressAsync();
         using var listener = new TcpListener(gateway, 0);
         listener.Start();
         _ = Task.Run(async () =>
@@ -143,10 +159,13 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
         [
             "README.md",
             "SandboxBuild.nuspec",
+            "build/SandboxBuild.TestGuard.cs",
+            "build/SandboxBuild.TestPlatform.targets",
             "build/SandboxBuild.VSTest.targets",
             "build/SandboxBuild.VSTestOverride.targets",
             "build/SandboxBuild.props",
             "build/SandboxBuild.targets",
+            "buildMultiTargeting/SandboxBuild.CrossTargeting.targets",
             "buildMultiTargeting/SandboxBuild.props",
             "buildMultiTargeting/SandboxBuild.targets",
             "tasks/net10.0/SandboxBuild.Tasks.dll",
@@ -175,10 +194,13 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
         Assert.Equal("true", metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value);
         Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
     }
+}
 
-    private static async Task<IPAddress> GatewayAddressAsync()
+internal static class DockerBridge
+{
+    /// <summary>The address the product's own probe listens on: the engine bridge's host interface.</summary>
+    public static async Task<IPAddress> GatewayAddressAsync()
     {
-        // The address the product's own probe listens on: the engine bridge's host interface.
         using var engine = await SandboxBuild.Engine.EngineConnection.ConnectAsync(new SandboxBuild.Diagnostics.ConsoleLog(TextWriter.Null, TextWriter.Null), CancellationToken.None);
         return await SandboxBuild.Engine.BridgeAddress.ResolveAsync(engine, CancellationToken.None);
     }

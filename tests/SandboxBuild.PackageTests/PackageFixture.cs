@@ -11,7 +11,7 @@ public sealed class PackageFixture : IAsyncLifetime
 {
     private static readonly Lazy<Task<PackageFixture.State>> Shared = new(PrepareAsync);
 
-    public sealed record State(string Feed, string Package, string Version, string Packages, string Template);
+    public sealed record State(string Feed, string Package, string Version, string Packages, string Template, string MtpTemplate);
 
     public State Prepared { get; private set; } = null!;
 
@@ -19,14 +19,22 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A fresh copy of the template workspace for one test.</summary>
-    public string NewWorkspace()
+    /// <summary>A fresh copy of the template workspace for one test (VSTest mode: xunit).</summary>
+    public string NewWorkspace() => Copy(Prepared.Template);
+
+    /// <summary>
+    /// A fresh copy of the Microsoft.Testing.Platform workspace: global.json selects MTP; xunit.v3 (X3), MSTest (MS,
+    /// `dotnet new mstest`) and NUnit (NU, `dotnet new nunit` switched to its MTP runner) in Mtp.sln.
+    /// </summary>
+    public string NewMtpWorkspace() => Copy(Prepared.MtpTemplate);
+
+    private static string Copy(string template)
     {
         var target = Directory.CreateTempSubdirectory("sandboxbuild-pkg-").FullName;
         File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
-        foreach (var file in Directory.EnumerateFiles(Prepared.Template, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(template, "*", SearchOption.AllDirectories))
         {
-            var relative = Path.GetRelativePath(Prepared.Template, file);
+            var relative = Path.GetRelativePath(template, file);
             if (relative.Split('/').Any(p => p is "bin" or "obj"))
             {
                 continue;
@@ -48,13 +56,13 @@ public sealed class PackageFixture : IAsyncLifetime
         return target;
     }
 
-    /// <summary>Runs the CLI the package ships (tools/sandboxbuild), as a user of the package would call it.</summary>
-    public Task<(int ExitCode, string Output)> CliAsync(string workingDirectory, params string[] arguments) =>
-        Run(workingDirectory, Prepared.Packages, null, [Path.Combine(Prepared.Packages, "sandboxbuild", Prepared.Version, "tools", "sandboxbuild", "sandboxbuild.dll"), .. arguments]);
-
     /// <summary>Runs dotnet as a user would, with the private package folder and no registry pulls.</summary>
     public Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
         Run(workingDirectory, Prepared.Packages, environment, arguments);
+
+    /// <summary>The `sandboxbuild` CLI as the package ships it (extracted by the first restore into the private package folder).</summary>
+    public Task<(int ExitCode, string Output)> CliAsync(string workingDirectory, params string[] arguments) =>
+        Run(workingDirectory, Prepared.Packages, null, ["exec", Path.Combine(Prepared.Packages, "sandboxbuild", Prepared.Version.ToLowerInvariant(), "tools", "sandboxbuild", "sandboxbuild.dll"), .. arguments]);
 
     private static async Task<State> PrepareAsync()
     {
@@ -93,6 +101,8 @@ public sealed class PackageFixture : IAsyncLifetime
         await Check(Run(template, packages, null, "sln", "add", "App/App.csproj", "App.Tests/App.Tests.csproj"));
         await Check(Run(template, packages, null, "add", "App.Tests/App.Tests.csproj", "reference", "App/App.csproj"));
         await Check(Run(template, packages, null, "add", "App.Tests/App.Tests.csproj", "package", "SandboxBuild", "--version", version));
+        // A repository cannot turn the sandbox off by claiming to be inside it: this stays for every VSTest test.
+        File.WriteAllText(Path.Combine(template, "Directory.Build.props"), "<Project>\n  <PropertyGroup>\n    <SANDBOXBUILD_INSIDE>1</SANDBOXBUILD_INSIDE>\n  </PropertyGroup>\n</Project>\n");
         File.WriteAllText(Path.Combine(template, "App", "Calculator.cs"), "namespace App;\n\npublic static class Calculator\n{\n    public static int Add(int a, int b) => a + b;\n}\n");
         File.WriteAllText(Path.Combine(template, "App.Tests", "UnitTest1.cs"), """
             namespace App.Tests;
@@ -103,7 +113,51 @@ public sealed class PackageFixture : IAsyncLifetime
                 public void Adds() => Assert.Equal(3, App.Calculator.Add(1, 2));
             }
             """);
-        return new State(feed, package, version, packages, template);
+        var mtp = await PrepareMtpAsync(work, packages, version, File.ReadAllText(Path.Combine(template, "NuGet.Config")));
+        return new State(feed, package, version, packages, template, mtp);
+    }
+
+    // Package versions this machine's NuGet copy serves (checked when the tests were written).
+    private static async Task<string> PrepareMtpAsync(string work, string packages, string version, string nugetConfig)
+    {
+        var template = Path.Combine(work, "mtp-template");
+        Directory.CreateDirectory(template);
+        File.WriteAllText(Path.Combine(template, "NuGet.Config"), nugetConfig);
+        File.WriteAllText(Path.Combine(template, "global.json"), "{ \"test\": { \"runner\": \"Microsoft.Testing.Platform\" } }\n");
+        // A repository cannot turn the sandbox off by claiming to be inside it: this stays for every MTP test.
+        File.WriteAllText(Path.Combine(template, "Directory.Build.props"), "<Project>\n  <PropertyGroup>\n    <SANDBOXBUILD_INSIDE>1</SANDBOXBUILD_INSIDE>\n  </PropertyGroup>\n</Project>\n");
+        await Check(Run(template, packages, null, "new", "sln", "-n", "Mtp", "--format", "sln"));
+
+        Directory.CreateDirectory(Path.Combine(template, "X3"));
+        File.WriteAllText(Path.Combine(template, "X3", "X3.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <OutputType>Exe</OutputType>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="xunit.v3.mtp-v2" Version="3.2.2" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(template, "X3", "CalculatorTests.cs"), "using Xunit;\n\nnamespace X3;\n\npublic class CalculatorTests\n{\n    [Fact]\n    public void Adds() => Assert.Equal(3, 1 + 2);\n}\n");
+
+        await Check(Run(template, packages, null, "new", "mstest", "-o", "MS", "--test-runner", "Microsoft.Testing.Platform", "--no-restore"));
+        File.Delete(Path.Combine(template, "MS", "global.json")); // the repository's global.json decides, as in a real repository
+        await Check(Run(template, packages, null, "new", "nunit", "-o", "NU", "--no-restore"));
+        var nunit = Path.Combine(template, "NU", "NU.csproj");
+        File.WriteAllText(nunit, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(nunit), "\\s*<PackageReference Include=\"(coverlet.collector|Microsoft.NET.Test.Sdk)\"[^>]*/>", "")
+            .Replace("<IsPackable>false</IsPackable>", "<IsPackable>false</IsPackable>\n    <OutputType>Exe</OutputType>\n    <EnableNUnitRunner>true</EnableNUnitRunner>", StringComparison.Ordinal)
+            .Replace("\"NUnit3TestAdapter\" Version=\"5.0.0\"", "\"NUnit3TestAdapter\" Version=\"5.2.0\"", StringComparison.Ordinal));
+        foreach (var project in new[] { "X3/X3.csproj", "MS/MS.csproj", "NU/NU.csproj" })
+        {
+            await Check(Run(template, packages, null, "sln", "add", project));
+            await Check(Run(template, packages, null, "add", project, "package", "SandboxBuild", "--version", version, "--no-restore"));
+        }
+
+        return template;
     }
 
     private static async Task<(int ExitCode, string Output)> Run(string directory, string? packages, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)

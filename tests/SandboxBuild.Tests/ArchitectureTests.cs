@@ -23,6 +23,7 @@ public partial class ArchitectureTests
         ["Restore"] = 4,
         ["Reporting"] = 4,
         ["Runs"] = 5,
+        ["TestModules"] = 6,
     };
 
     [Fact]
@@ -86,7 +87,7 @@ public partial class ArchitectureTests
     private static partial Regex CommentsAndStrings();
 
     // `using SandboxBuild.X;` or `SandboxBuild.X.Y`, or `X.Type` not preceded by a member access (`a.Policy.Image` is a property).
-    [GeneratedRegex(@"SandboxBuild\.(?<folder>Artifacts|Diagnostics|Engine|Host|Policy|Probing|Reporting|Runs|Validation|Restore|BuildLogic)\b|(?<![\w.?!)\]])(?<folder>Artifacts|Diagnostics|Engine|Host|Policy|Probing|Reporting|Runs|Validation|Restore|BuildLogic)\.(?=[A-Z])")]
+    [GeneratedRegex(@"SandboxBuild\.(?<folder>Artifacts|Diagnostics|Engine|Host|Policy|Probing|Reporting|Runs|Validation|Restore|BuildLogic|TestModules)\b|(?<![\w.?!)\]])(?<folder>Artifacts|Diagnostics|Engine|Host|Policy|Probing|Reporting|Runs|Validation|Restore|BuildLogic|TestModules)\.(?=[A-Z])")]
     private static partial Regex QualifiedFolder();
 
     [GeneratedRegex(@"\bDocker\.DotNet\b")]

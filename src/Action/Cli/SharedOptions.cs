@@ -33,6 +33,12 @@ internal static class SharedOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public static Option<string[]> RepositorySettings() => new("--repository-setting")
+    {
+        Description = "KEY=VALUE (sandbox.yml key) the repository's own files asked for; it may only tighten the sandbox (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public static Option<string?> Agent() => new("--agent") { Description = "Name of a parallel sandbox for the same repository. Default: default." };
 
     /// <summary>The overrides the common limit options make.</summary>

@@ -213,6 +213,18 @@ public static class Codes
     // 34xx: staging the source.
     public static readonly SandboxCode SourceFilesSkipped = new("SBX3401", "Files the sandbox user cannot read were not staged", Severity.Warning,
         "Nothing to do if the build does not need them (git's private files, a 0600 .env); otherwise make them readable to the sandbox's uid (`chmod o+r`).");
+
+    // 35xx: test modules of Microsoft.Testing.Platform run in the sandbox, and their results replayed.
+    public static readonly SandboxCode TestModuleArguments = new("SBX3501", "A test argument cannot be passed into the sandbox", Severity.Error,
+        "Give results and diagnostics folders with --results-directory / --diagnostic-output-directory only, and files the module reads from inside the source.");
+    public static readonly SandboxCode TestRecordInvalid = new("SBX3502", "The test module's record is malformed", Severity.Error,
+        "The code under test may have overwritten SandboxBuild's record in the output folder; read the module's output above.");
+    public static readonly SandboxCode TestReplayFailed = new("SBX3503", "The results could not be handed to dotnet test", Severity.Error,
+        "Use a .NET 10 SDK; read the message for what dotnet test answered.");
+    public static readonly SandboxCode TestArtifactDropped = new("SBX3504", "A file a test module announced did not come back", Severity.Warning,
+        "Write result files under the results folder (--results-directory); only files the collector verified are reported.");
+    public static readonly SandboxCode TestResultsUnsafe = new("SBX3505", "The results folder goes through a link", Severity.Error,
+        "Choose a results folder (--results-directory) that is a real folder, not a symbolic link.");
     public static readonly SandboxCode ArtifactSymlink = new("SBX3101", "A link in the output was refused", Severity.Warning,
         "Write real files to the output folder; links are never followed out of it.");
     public static readonly SandboxCode ArtifactSpecialFile = new("SBX3102", "A special file in the output was refused", Severity.Warning,
@@ -233,6 +245,21 @@ public static class Codes
         "Fix the value named in the message.");
     public static readonly SandboxCode ActionEnvironment = new("SBX4002", "The GitHub Actions environment is incomplete", Severity.Error,
         "Run the action through `uses:` in a workflow, with /var/run/docker.sock available on the runner.");
+    // 41xx: skips, bypasses and MSBuild task inputs. A test run that would not happen in the sandbox is never silent.
+    public static readonly SandboxCode TestModuleOutsideDotnetTest = new("SBX4101", "A sandboxed test project was started outside the sandbox", Severity.Error,
+        "Run its tests with `dotnet test` (they build and run in the sandbox), or skip the sandbox on purpose with `-p:SandboxSkip=true` or SANDBOXBUILD_SKIP=1.");
+    public static readonly SandboxCode SandboxSkipped = new("SBX4102", "The sandbox was skipped on purpose; the tests run natively on this machine", Severity.Warning,
+        "Remove SandboxSkip / SANDBOXBUILD_SKIP to run sandboxed; CI can forbid skipping with SANDBOXBUILD_REQUIRE=1.");
+    public static readonly SandboxCode RepositorySkip = new("SBX4103", "The repository's own files ask to skip the sandbox", Severity.Warning,
+        "Remove SandboxSkip from the repository's project files; only the command line (-p:SandboxSkip=true) or the environment can skip the sandbox.");
+    public static readonly SandboxCode SkipForbidden = new("SBX4104", "SANDBOXBUILD_REQUIRE=1 forbids running tests outside the sandbox", Severity.Error,
+        "Run the tests with `dotnet test` without SandboxSkip, or unset SANDBOXBUILD_REQUIRE where a native run is intended.");
+    public static readonly SandboxCode TestEntryNotSandboxed = new("SBX4105", "This way of running tests is not sandboxed", Severity.Error,
+        "Run `dotnet test` (VSTest or Microsoft.Testing.Platform mode), or skip the sandbox on purpose with `-p:SandboxSkip=true`.");
+    public static readonly SandboxCode RepositorySettingIgnored = new("SBX4107", "A SandboxBuild setting from the repository's files was ignored", Severity.Warning,
+        "Pass the setting on the command line (-p:Name=value) or in the environment; a repository may only tighten limits.");
+    public static readonly SandboxCode TaskParameterMissing = new("SBX4106", "A required task parameter is missing", Severity.Error,
+        "Set the parameter named in the message on the task in your target.");
     public static readonly SandboxCode InternalError = new("SBX4999", "Unexpected internal error", Severity.Error,
         "Please report it with the message above; nothing was left running.");
 

@@ -3,7 +3,9 @@ namespace SandboxBuild.Runs;
 /// <summary>
 /// What runs inside, and what the host restores first. `dotnet build/test/run/publish/pack` get
 /// `--no-restore` (restore already happened on the host, the only phase with network), and `dotnet test`
-/// writes TRX results into the output folder unless told otherwise.
+/// writes its results into the output folder unless told otherwise: TRX through `--logger trx` in VSTest mode;
+/// in Microsoft.Testing.Platform mode only `--results-directory`, since that mode rejects `--logger` and TRX
+/// needs an extension only the project knows it has (`--report-trx` passes through when the user gives it).
 /// </summary>
 public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHost, string? RestoreTarget, IReadOnlyList<string> RestoreArguments)
 {
@@ -16,11 +18,14 @@ public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHo
         "--results-directory", "-v", "--verbosity", "-a", "--arch", "--os", "-s", "--settings", "-d", "--diag", "--collect",
         "-e", "--environment", "--artifacts-path", "--blame-crash-dump-type", "--blame-hang-timeout", "--blame-hang-dump-type",
         "--test-adapter-path", "--project", "--launch-profile", "-t", "--tl", "--property", "-p", "--version-suffix", "--ucr",
+        "--solution", "--test-modules", "--root-directory", "--max-parallel-test-modules", "--minimum-expected-tests",
+        "--report-trx-filename", "--config-file", "--diagnostic-output-directory", "--timeout",
     };
 
     public static IReadOnlyList<string> DefaultCommand { get; } = ["dotnet", "test"];
 
-    public static CommandPlan For(IReadOnlyList<string> requested, string outputTarget)
+    /// <param name="runner">The repository's `dotnet test` mode at the command's folder (<see cref="TestRunnerMode.Detect"/>).</param>
+    public static CommandPlan For(IReadOnlyList<string> requested, string outputTarget, TestRunner runner)
     {
         var command = requested.Count == 0 ? DefaultCommand.ToList() : requested.ToList();
         if (command.Count < 2 || command[0] != "dotnet" || !BuildVerbs.Contains(command[1]))
@@ -29,14 +34,21 @@ public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHo
         }
 
         var arguments = command.Skip(2).ToList();
-        var target = Positional(arguments);
+        var target = runner == TestRunner.MicrosoftTestingPlatform && command[1] == "test" ? ValueOf(arguments, "--project") ?? ValueOf(arguments, "--solution") : Positional(arguments);
         var restoreOnHost = !arguments.Contains("--no-restore") && !arguments.Contains("--no-build");
         if (!arguments.Contains("--no-restore"))
         {
             command.Add("--no-restore");
         }
 
-        if (command[1] == "test")
+        if (command[1] == "test" && runner == TestRunner.MicrosoftTestingPlatform)
+        {
+            if (!arguments.Contains("--results-directory"))
+            {
+                command.AddRange(["--results-directory", $"{outputTarget}/TestResults"]);
+            }
+        }
+        else if (command[1] == "test")
         {
             if (!arguments.Any(a => a is "--logger" or "-l" || a.StartsWith("--logger:", StringComparison.Ordinal)) || !arguments.Any(a => a.Contains("trx", StringComparison.OrdinalIgnoreCase)))
             {
@@ -51,6 +63,9 @@ public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHo
 
         return new CommandPlan(command, restoreOnHost, target, RestoreRelevant(arguments));
     }
+
+    private static string? ValueOf(List<string> arguments, string option) =>
+        arguments.IndexOf(option) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : null;
 
     private static string? Positional(List<string> arguments)
     {

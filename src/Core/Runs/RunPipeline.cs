@@ -120,7 +120,7 @@ public sealed class RunPipeline(ISandboxLog log)
         var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, run.Source));
         if (request.Purpose == RunPurpose.Command)
         {
-            run.Command = CommandPlan.For(request.Command, policy.OutputTarget).Command;
+            run.Command = CommandPlan.For(request.Command, policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory)).Command;
             run.PublishDirectory = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, run.Source);
             // A test run publishes its reports unless the caller declared otherwise.
             policy = TestRunArtifacts.ApplyTo(policy, run.Command);
@@ -130,6 +130,7 @@ public sealed class RunPipeline(ISandboxLog log)
 
         run.Log.Detail($"[input] source={run.Source} policy={policy.Origin.File ?? "built-in"} lease={request.Lease} publish={run.PublishDirectory} run={run.RunId}");
         run.Log.Detail($"[input] command={(run.Command is null ? "(none: prove the sandbox)" : string.Join(' ', run.Command))}");
+        RepositoryRequests.Log(request.RepositorySettings, run.Log);
         return policy;
     }
 
@@ -212,7 +213,7 @@ public sealed class RunPipeline(ISandboxLog log)
 
     private static Task RestoreAsync(RunRecord run, RunSetup setup, CancellationToken cancellationToken)
     {
-        var plan = CommandPlan.For(run.Request.Command, setup.Policy.OutputTarget);
+        var plan = CommandPlan.For(run.Request.Command, setup.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, run.Request.WorkingDirectory));
         return run.Request.Purpose == RunPurpose.Command && plan.RestoreOnHost && !run.Request.SkipRestore
             ? HostRestore.RunAsync(Path.GetFullPath(run.Request.WorkingDirectory, run.Source), plan.RestoreTarget, plan.RestoreArguments, run.Log, cancellationToken)
             : Task.CompletedTask;

@@ -104,6 +104,12 @@ public sealed record RunRequest
     /// <summary>When false, a weakening against the baseline is reported as a warning and the run goes on.</summary>
     public bool DriftFailsGate { get; init; } = true;
 
+    /// <summary>
+    /// KEY=VALUE settings (sandbox.yml key names) the repository's own MSBuild files asked for. Untrusted: they are
+    /// for the tighten-only merge of the policy floor, never applied as they are.
+    /// </summary>
+    public IReadOnlyList<string> RepositorySettings { get; init; } = [];
+
     /// <summary>A free-form description of where the source came from, for provenance (e.g. owner/repo@sha).</summary>
     public string? SourceDescription { get; init; }
 

@@ -189,14 +189,9 @@ public sealed class RunPipeline(ISandboxLog log)
             return new HeldLease(AttachedLease.Attach(engine, request.AttachTo!, setup), Task.CompletedTask);
         }
 
-        if (request.Lease == LeaseKind.Warm && await WarmLease.FindAsync(engine, setup, run.Log, cancellationToken) is { } running)
+        if (request.Lease == LeaseKind.Warm)
         {
-            return new HeldLease(running, RestoreAsync(run, setup, cancellationToken));
-        }
-
-        if (request.Lease == LeaseKind.Warm && !request.StartWarm)
-        {
-            throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{request.Agent}' for {run.Source}.");
+            return await AcquireWarmAsync(run, engine, setup, cancellationToken);
         }
 
         using (run.Stage("restore"))
@@ -205,10 +200,38 @@ public sealed class RunPipeline(ISandboxLog log)
         }
 
         setup = setup with { PackageFolders = HostRestore.PackageFolders(run.Source) };
-        return new HeldLease(request.Lease == LeaseKind.Warm
-            ? await WarmLease.StartAsync(engine, setup, run.Log, cancellationToken)
-            : await FreshLease.StartAsync(engine, setup, request.Purpose == RunPurpose.Command ? SandboxKinds.Run : request.ProveKind, run.Log, cancellationToken),
-            Task.CompletedTask);
+        var kind = request.Purpose == RunPurpose.Command ? SandboxKinds.Run : request.ProveKind;
+        return new HeldLease(await FreshLease.StartAsync(engine, setup, kind, run.Log, cancellationToken), Task.CompletedTask);
+    }
+
+    private static async Task<HeldLease> AcquireWarmAsync(RunRecord run, EngineConnection engine, RunSetup setup, CancellationToken cancellationToken)
+    {
+        var held = await WarmLease.LockAsync(setup, run.Log, cancellationToken);
+        try
+        {
+            if (await WarmLease.FindAsync(engine, setup, held, run.Log, cancellationToken) is { } running)
+            {
+                return new HeldLease(running, RestoreAsync(run, setup, cancellationToken));
+            }
+
+            if (!run.Request.StartWarm)
+            {
+                throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{run.Request.Agent}' for {run.Source}.");
+            }
+
+            using (run.Stage("restore"))
+            {
+                await RestoreAsync(run, setup, cancellationToken);
+            }
+
+            setup = setup with { PackageFolders = HostRestore.PackageFolders(run.Source) };
+            return new HeldLease(await WarmLease.StartAsync(engine, setup, held, run.Log, cancellationToken), Task.CompletedTask);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
     }
 
     private static Task RestoreAsync(RunRecord run, RunSetup setup, CancellationToken cancellationToken)

@@ -15,14 +15,16 @@ internal sealed class WarmLease : SandboxLease
     private readonly EngineConnection _engine;
     private readonly string _source;
     private readonly string _agent;
+    private readonly WarmLock _lock;
     private bool _paused;
 
-    private WarmLease(SandboxContainer container, SandboxLayout layout, EngineConnection engine, string source, string agent, SessionHistory history)
+    private WarmLease(SandboxContainer container, SandboxLayout layout, EngineConnection engine, string source, string agent, SessionHistory history, WarmLock held)
         : base(container, layout)
     {
         _engine = engine;
         _source = source;
         _agent = agent;
+        _lock = held;
         Session = history;
     }
 
@@ -30,8 +32,12 @@ internal sealed class WarmLease : SandboxLease
 
     public override SessionHistory Session { get; }
 
+    /// <summary>Takes the warm sandbox's lock: a run holds it from finding (or starting) the sandbox until its lease ends.</summary>
+    public static Task<WarmLock> LockAsync(RunSetup setup, ISandboxLog log, CancellationToken cancellationToken) =>
+        WarmLock.AcquireAsync(setup.State, setup.Request.Agent, log, cancellationToken);
+
     /// <summary>The running sandbox of this repository and agent, if it was made from the same policy and mounts.</summary>
-    public static async Task<WarmLease?> FindAsync(EngineConnection engine, RunSetup setup, ISandboxLog log, CancellationToken cancellationToken)
+    public static async Task<WarmLease?> FindAsync(EngineConnection engine, RunSetup setup, WarmLock held, ISandboxLog log, CancellationToken cancellationToken)
     {
         var sandboxes = new WarmSandboxes(engine, log);
         if (await sandboxes.FindAsync(setup.Source, setup.Request.Agent, cancellationToken) is not { } session)
@@ -49,10 +55,10 @@ internal sealed class WarmLease : SandboxLease
             return null;
         }
 
-        return new WarmLease(container, layout, engine, setup.Source, setup.Request.Agent, SessionHistory.Of(setup.State, setup.Request.Agent, session.RunId));
+        return new WarmLease(container, layout, engine, setup.Source, setup.Request.Agent, SessionHistory.Of(setup.State, setup.Request.Agent, session.RunId), held);
     }
 
-    public static async Task<WarmLease> StartAsync(EngineConnection engine, RunSetup setup, ISandboxLog log, CancellationToken cancellationToken)
+    public static async Task<WarmLease> StartAsync(EngineConnection engine, RunSetup setup, WarmLock held, ISandboxLog log, CancellationToken cancellationToken)
     {
         var output = OutputMount.Create(setup.State, SessionFolder(setup), setup.Policy);
         var layout = setup.Layout(output.Path);
@@ -69,7 +75,7 @@ internal sealed class WarmLease : SandboxLease
         }, cancellationToken);
         WarmSandboxes.Touch(setup.Source, setup.Request.Agent, setup.Request.IdleTimeout);
         log.Info($"Started warm sandbox '{setup.Request.Agent}' {container.ShortId} (kept for later runs; `sandboxbuild stop` ends it).");
-        return new WarmLease(container, layout, engine, setup.Source, setup.Request.Agent, SessionHistory.Begin(setup.State, setup.Request.Agent, setup.RunId));
+        return new WarmLease(container, layout, engine, setup.Source, setup.Request.Agent, SessionHistory.Begin(setup.State, setup.Request.Agent, setup.RunId), held);
     }
 
     /// <summary>
@@ -126,6 +132,8 @@ internal sealed class WarmLease : SandboxLease
         {
             await ThawAsync();
         }
+
+        _lock.Dispose();
     }
 
     private static string SessionFolder(RunSetup setup) => $"session-{string.Concat(setup.Request.Agent.Where(char.IsAsciiLetterOrDigit))}";

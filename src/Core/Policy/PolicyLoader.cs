@@ -32,11 +32,16 @@ public static class PolicyLoader
 
     public static SandboxPolicy Load(string path) => Parse(File.ReadAllText(path), Path.GetFullPath(path));
 
-    public static SandboxPolicy Parse(string yaml, string fileName)
+    public static SandboxPolicy Load(string path, SandboxPolicy basePolicy) => Parse(File.ReadAllText(path), Path.GetFullPath(path), basePolicy);
+
+    public static SandboxPolicy Parse(string yaml, string fileName) => Parse(yaml, fileName, SandboxPolicy.Default);
+
+    /// <summary>Reads a policy file over <paramref name="basePolicy"/>: keys the file leaves out keep the base's values.</summary>
+    public static SandboxPolicy Parse(string yaml, string fileName, SandboxPolicy basePolicy)
     {
         var values = new YamlValues(fileName);
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        var policy = SandboxPolicy.Default;
+        var policy = basePolicy;
 
         YamlStream stream = [];
         try
@@ -57,6 +62,20 @@ public static class PolicyLoader
             }
         }
 
+        if (values.Problems.Count > 0)
+        {
+            throw SandboxException.Many(Codes.PolicyInvalid, values.Problems);
+        }
+
+        return policy with { Origin = new PolicyOrigin(fileName, lines) };
+    }
+
+    /// <summary>Applies an already built mapping (repository settings) over <paramref name="basePolicy"/>.</summary>
+    internal static SandboxPolicy Apply(YamlMappingNode root, string fileName, SandboxPolicy basePolicy)
+    {
+        var values = new YamlValues(fileName);
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var policy = PolicyKeys.Apply(basePolicy, root, values, lines);
         if (values.Problems.Count > 0)
         {
             throw SandboxException.Many(Codes.PolicyInvalid, values.Problems);

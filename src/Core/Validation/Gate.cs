@@ -16,9 +16,13 @@ public static class Gate
 {
     private static readonly string[] CredentialFolders = [".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet"];
 
+    /// <summary>The static gate over a resolved policy: the repository's refused loosenings and the policy's own checks.</summary>
+    public static ValidationReport JudgeStatic(PolicyResolution resolution, string sourceDirectory, HostContext host) =>
+        JudgeStatic(resolution.Policy, sourceDirectory, host).With(PolicyFindings.From(resolution));
+
     public static ValidationReport JudgeStatic(SandboxPolicy policy, string sourceDirectory, HostContext host) => new()
     {
-        Findings = IsolationChecks.Judge(PolicyFacts.From(policy, sourceDirectory), host).ToArray(),
+        Findings = IsolationChecks.Judge(PolicyFacts.From(policy, sourceDirectory), host with { SeccompPin = policy.SeccompSha256 }).ToArray(),
         PolicySha256 = PolicyCanonical.Sha256(policy),
         ImageReference = policy.Image,
     };
@@ -38,7 +42,14 @@ public static class Gate
         {
             var inspect = await inspectTask;
             imageId = inspect.Image;
-            findings.AddRange(IsolationChecks.Judge(InspectFacts.From(inspect, outputTargets), host));
+            var facts = InspectFacts.From(inspect, outputTargets);
+            if (!UserSpec.Parse(facts.User).IsExplicitNumeric)
+            {
+                // A name (or a uid without a group) means what the image's accounts say; they are read from the image, not the running sandbox.
+                facts = facts with { Accounts = await ImageAccounts.TryReadAsync(engine, inspect.Image, cancellationToken) };
+            }
+
+            findings.AddRange(IsolationChecks.Judge(facts, host with { SeccompPin = policy.SeccompSha256 }));
         }
         catch (Exception e) when (e is DockerApiException or SandboxException or HttpRequestException)
         {

@@ -51,7 +51,9 @@ public static class CanonicalPolicyReader
                 Tmpfs = new SortedDictionary<string, long>(Object(node, "tmpfs").ToDictionary(t => t.Key, t => Required(t.Value, $"tmpfs.{t.Key}").GetValue<long>()), StringComparer.Ordinal),
                 WorkspaceSize = Number(node, "workspace_size"),
                 Memory = Number(node, "memory"),
-                MemorySwap = Number(node, "memory_swap"),
+                // The canonical form writes "no swap beyond memory" as memory_swap == memory; it reads back as unset,
+                // so a repository that lowers memory is not taken to ask for the difference as swap.
+                MemorySwap = Number(node, "memory_swap") is var swap && swap == Number(node, "memory") ? null : swap,
                 Cpus = Required(node["cpus"], "cpus").GetValue<double>(),
                 Pids = Number(node, "pids"),
                 Timeout = TimeSpan.FromSeconds(Number(node, "timeout_seconds")),

@@ -54,7 +54,10 @@ public static class PolicyResolver
                 floor = Layer(floor, PolicyLoader.Load(full, floor), fields, sources, PolicyLayer.CallerFile);
             }
         }
-        else if (File.Exists(Path.Combine(source, PolicyLoader.DefaultFileName)))
+
+        // The repository's own sandbox.yml applies whether or not the caller named a floor; a file the caller
+        // named inside the source takes its place.
+        if (repositoryFile is null && File.Exists(Path.Combine(source, PolicyLoader.DefaultFileName)))
         {
             repositoryFile = Path.Combine(source, PolicyLoader.DefaultFileName);
         }

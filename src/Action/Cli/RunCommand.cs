@@ -17,11 +17,12 @@ internal static class RunCommand
         var baseline = new Option<string?>("--baseline") { Description = "Fail the run when the sandbox is weaker than this committed baseline." };
         var noRestore = new Option<bool>("--no-restore") { Description = "Do not restore on the host first." };
         var warm = new Option<bool>("--warm") { Description = "Reuse (or start) this repository's long-lived sandbox: build servers and incremental builds stay warm. Proven again before every use." };
+        var trust = SharedOptions.TrustRepositoryPolicy();
         var command = new Argument<string[]>("command") { Description = "The command to run inside (after --). Default: dotnet test.", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command (default: dotnet test) in a fresh no-network sandbox, behind the security gate, and publish its verified output.")
         {
-            source, policy, output, workdir, baseline, noRestore, warm, agent, command,
+            source, policy, output, workdir, baseline, noRestore, warm, agent, trust, command,
         };
         limits.AddTo(run);
         CommandHost.SetAction(run, async (result, log, cancellationToken) =>
@@ -38,6 +39,7 @@ internal static class RunCommand
                 Warm = result.GetValue(warm),
                 Agent = result.GetValue(agent) ?? "default",
                 BaselineFile = result.GetValue(baseline),
+                TrustRepositoryPolicy = SharedOptions.Trusts(result, trust),
             }, cancellationToken);
             return outcome.ExitCode;
         });

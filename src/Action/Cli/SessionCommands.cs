@@ -24,7 +24,7 @@ internal static class SessionCommands
         CommandHost.SetAction(start, async (result, log, cancellationToken) =>
         {
             var folder = Path.GetFullPath(result.GetValue(source)!);
-            var effective = limits.Read(result).ApplyTo(PolicyLoader.Resolve(result.GetValue(policy), folder));
+            var effective = PolicyForCommand.Resolve(new TrustedPolicyInputs { PolicyFile = result.GetValue(policy), Overrides = limits.Read(result) }, folder, log);
             if (!Quantities.TryParseDuration(result.GetValue(idle)!, out var lifetime))
             {
                 throw new SandboxException(Codes.InvalidInput, $"The idle timeout '{result.GetValue(idle)}' is not a duration such as 2h.");

@@ -28,17 +28,23 @@ internal static class ValidateCommand
         var writeBaseline = new Option<string?>("--write-baseline") { Description = "Record the validated sandbox as the approved baseline in this file." };
         var json = new Option<string?>("--json") { Description = "Write the findings as JSON to this file (- for standard output)." };
         var sarif = new Option<string?>("--sarif") { Description = "Write SARIF 2.1.0 for code scanning to this file." };
+        var trust = SharedOptions.TrustRepositoryPolicy();
 
         var validate = new Command("validate", "Prove the sandbox's isolation: policy, compose files, docker inspect and probes from inside; fail on any weakness or drift.")
         {
-            source, policy, image, compose, container, staticOnly, baseline, writeBaseline, json, sarif,
+            source, policy, image, compose, container, staticOnly, baseline, writeBaseline, json, sarif, trust,
         };
         CommandHost.SetAction(validate, async (result, log, cancellationToken) =>
         {
             var sourceDirectory = Path.GetFullPath(result.GetValue(source)!);
-            var effective = new PolicyOverrides { Image = result.GetValue(image) }.ApplyTo(PolicyLoader.Resolve(result.GetValue(policy), sourceDirectory));
+            var resolution = PolicyResolver.Resolve(new TrustedPolicyInputs
+            {
+                PolicyFile = result.GetValue(policy), Overrides = new PolicyOverrides { Image = result.GetValue(image) }, BaselineFile = result.GetValue(baseline),
+                TrustRepositoryPolicy = SharedOptions.Trusts(result, trust),
+            }, sourceDirectory);
+            var effective = resolution.Policy;
             var host = HostContext.Current(sourceDirectory);
-            var report = Gate.JudgeStatic(effective, sourceDirectory, host);
+            var report = Gate.JudgeStatic(resolution, sourceDirectory, host);
 
             var composeFiles = result.GetValue(compose) is { Length: > 0 } given ? given : ComposeReader.FindDefault(sourceDirectory) is { } found ? [found] : [];
             foreach (var file in composeFiles)

@@ -5,30 +5,13 @@ using YamlDotNet.RepresentationModel;
 namespace SandboxBuild.Policy;
 
 /// <summary>
-/// Reads `sandbox.yml` over the built-in defaults. Unknown keys and bad values are errors with their line;
-/// every problem in the file is reported, not only the first.
+/// Reads a policy file (`sandbox.yml` format) over a base policy. Unknown keys and bad values are errors with
+/// their line; every problem in the file is reported, not only the first. Which files apply, and how far a
+/// repository's may go, is <see cref="PolicyResolver"/>'s decision.
 /// </summary>
 public static class PolicyLoader
 {
     public const string DefaultFileName = "sandbox.yml";
-
-    /// <summary>The explicit policy file, else `sandbox.yml` in the source folder, else the built-in defaults.</summary>
-    public static SandboxPolicy Resolve(string? explicitPath, string sourceDirectory)
-    {
-        if (!string.IsNullOrEmpty(explicitPath))
-        {
-            if (!File.Exists(explicitPath))
-            {
-                throw new SandboxException(Codes.PolicyInvalid, $"The policy file '{explicitPath}' does not exist.",
-                    "Pass the path of an existing sandbox.yml, or leave it out to use the built-in defaults.");
-            }
-
-            return Load(explicitPath);
-        }
-
-        var conventional = Path.Combine(sourceDirectory, DefaultFileName);
-        return File.Exists(conventional) ? Load(conventional) : SandboxPolicy.Default;
-    }
 
     public static SandboxPolicy Load(string path) => Parse(File.ReadAllText(path), Path.GetFullPath(path));
 

@@ -11,9 +11,16 @@ public sealed record RunRequest
     /// <summary>The folder mounted read-only as the source (a repository or a project folder).</summary>
     public required string SourceDirectory { get; init; }
 
+    /// <summary>The caller's policy file: outside the source it sets the floor; inside it is the repository's (see <see cref="PolicyResolver"/>).</summary>
     public string? PolicyFile { get; init; }
 
     public PolicyOverrides Overrides { get; init; } = new();
+
+    /// <summary>The repository's own settings (`key=value`, sandbox.yml names) the caller forwards; merged tighten-only.</summary>
+    public IReadOnlyList<string> RepositorySettings { get; init; } = [];
+
+    /// <summary>The trusted side opts in to the repository's policy (--trust-repository-policy); every run warns.</summary>
+    public bool TrustRepositoryPolicy { get; init; }
 
     /// <summary>The command; empty means `dotnet test`.</summary>
     public IReadOnlyList<string> Command { get; init; } = [];
@@ -44,6 +51,16 @@ public sealed record RunRequest
 
     /// <summary>A free-form description of where the source came from, for provenance (e.g. owner/repo@sha).</summary>
     public string? SourceDescription { get; init; }
+
+    /// <summary>What the policy resolver needs from this request: the trusted layers and the repository's settings.</summary>
+    public TrustedPolicyInputs PolicyInputs() => new()
+    {
+        PolicyFile = PolicyFile,
+        Overrides = Overrides,
+        BaselineFile = BaselineFile,
+        RepositorySettings = RepositorySettings,
+        TrustRepositoryPolicy = TrustRepositoryPolicy,
+    };
 }
 
 public enum RunOutcome

@@ -26,14 +26,15 @@ public sealed class RunOrchestrator(ISandboxLog log)
             throw new SandboxException(Codes.InvalidInput, $"The source folder '{source}' does not exist.");
         }
 
-        var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, source));
+        var resolution = PolicyResolver.Resolve(request.PolicyInputs(), source);
+        var policy = resolution.Policy;
         var publish = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, source);
         var plan = CommandPlan.For(request.Command, policy.OutputTarget);
         log.Detail($"[input] source={source} policy={policy.Origin.File ?? "built-in"} publish={publish} run={runId}");
         log.Detail($"[input] command={string.Join(' ', plan.Command)}");
 
         var host = HostContext.Current(source);
-        var staticReport = Gate.JudgeStatic(policy, source, host);
+        var staticReport = Gate.JudgeStatic(resolution, source, host);
         var baseline = request.BaselineFile is null ? null : Baseline.Read(request.BaselineFile);
         if (!staticReport.Passed)
         {
@@ -51,7 +52,7 @@ public sealed class RunOrchestrator(ISandboxLog log)
             return await new SessionRun(engine, log).ExecAsync(request, autoStart: true, cancellationToken);
         }
 
-        PublishFolder.Prepare(publish);
+        PublishFolder.Prepare(publish, source);
         var image = await ImageResolver.ResolveAsync(engine, policy, log, cancellationToken);
         policy = policy with { Image = image.Reference };
 

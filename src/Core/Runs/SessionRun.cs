@@ -23,9 +23,10 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         var started = DateTimeOffset.UtcNow;
         var runId = SandboxLabels.NewRunId();
         var source = Path.GetFullPath(request.SourceDirectory);
-        var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, source));
+        var resolution = PolicyResolver.Resolve(request.PolicyInputs(), source);
+        var policy = resolution.Policy;
         var host = HostContext.Current(source);
-        var staticReport = Gate.JudgeStatic(policy, source, host);
+        var staticReport = Gate.JudgeStatic(resolution, source, host);
         if (!staticReport.Passed)
         {
             Reporting.ConsoleReport.LogFailures(staticReport, log);
@@ -35,7 +36,7 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         SourceAccess.EnsureReadable(source, policy);
         var plan = CommandPlan.For(request.Command, policy.OutputTarget);
         var publish = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, source);
-        PublishFolder.Prepare(publish);
+        PublishFolder.Prepare(publish, source);
         var manager = new SessionManager(engine, log);
         var image = await ImageResolver.ResolveAsync(engine, policy, log, cancellationToken);
         policy = policy with { Image = image.Reference };

@@ -97,6 +97,24 @@ public static class Gate
             findings.Add(Finding.Fail(e.Code, FactSource.Probe, "host-side listener", e.Message, "a listener on the engine's bridge"));
         }
 
+        // The probe's answers are only as good as its files: the volume must hold exactly ours before it runs.
+        var volumeProblem = await ProbeVolume.VerifyInContainerAsync(engine, container.Id, cancellationToken);
+        if (volumeProblem is not null and not ProbeVolume.MissingFolder)
+        {
+            findings.Add(Finding.Fail(Codes.ProbeVolumeTampered, FactSource.Probe, "probe volume", volumeProblem, "exactly the probe's own files"));
+            if (listeners is not null)
+            {
+                await listeners.DisposeAsync();
+            }
+
+            return (findings, null);
+        }
+
+        if (volumeProblem is null)
+        {
+            findings.Add(Finding.Pass(Codes.ProbeVolumeTampered, FactSource.Probe, "probe volume", "the probe's own files", "exactly the probe's own files"));
+        }
+
         try
         {
             var request = Request(policy, layout, host, listeners);

@@ -45,7 +45,7 @@ public static class BakedImageRecord
         }
 
         all[key] = new JsonObject { ["id"] = image.Id, ["tag"] = tag, ["recorded"] = DateTimeOffset.UtcNow.ToString("O") };
-        StateRoot.WritePrivate(FilePath, all.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        StateRoot.WritePrivate(FilePath, all.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
     /// <summary>The engine's own ID (stable across restarts), so a record for one engine never applies to another.</summary>

@@ -29,9 +29,17 @@ public static class ContainerFiles
         var files = new List<ContainerFile>();
         long total = 0;
         var stream = response.Stream ?? throw new InvalidDataException($"the engine returned no archive of '{path}'");
+        using var archive = new MemoryStream();
         await using (stream)
         {
-            using var reader = new TarReader(stream);
+            await CopyBoundedAsync(stream, archive, maxBytes + (1 << 20), path, cancellationToken);
+        }
+
+        // The engine ends its archives with one zero block where the format (and .NET's reader) expects two.
+        archive.Write(new byte[1024]);
+        archive.Position = 0;
+        {
+            using var reader = new TarReader(archive);
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
                 byte[] content = [];
@@ -53,6 +61,21 @@ public static class ContainerFiles
         }
 
         return files;
+    }
+
+    private static async Task CopyBoundedAsync(Stream from, Stream to, long limit, string path, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (to.Length + read > limit)
+            {
+                throw new InvalidDataException($"'{path}' holds more than {limit} bytes");
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
     }
 
     /// <summary>A container of <paramref name="image"/> that is created but never started, for reading files; removed on dispose.</summary>

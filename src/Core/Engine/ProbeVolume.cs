@@ -71,23 +71,24 @@ public static class ProbeVolume
                 Mounts = [new Mount { Type = "volume", Source = name, Target = "/probe", VolumeOptions = new VolumeOptions { NoCopy = true } }],
             },
         }, cancellationToken);
+        string? problem;
         try
         {
             using var archive = Archive(files);
             await engine.Client.Containers.ExtractArchiveToContainerAsync(helper.ID, new CopyToContainerParameters { Path = "/probe" }, archive, cancellationToken);
-            if (Mismatch(await ContainerFiles.ReadAsync(engine, helper.ID, "/probe", cancellationToken), files) is { } problem)
-            {
-                throw new SandboxException(Codes.ProbeVolumeTampered, $"The new probe volume {name} does not hold exactly the probe's files: {problem}.");
-            }
+            problem = Mismatch(await ContainerFiles.ReadAsync(engine, helper.ID, "/probe", cancellationToken), files);
         }
         catch
         {
-            await engine.Client.Volumes.RemoveAsync(name, force: true, CancellationToken.None);
+            await RemoveAsync(engine, helper.ID, name);
             throw;
         }
-        finally
+
+        await engine.Client.Containers.RemoveContainerAsync(helper.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        if (problem is not null)
         {
-            await engine.Client.Containers.RemoveContainerAsync(helper.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+            await engine.Client.Volumes.RemoveAsync(name, force: true, CancellationToken.None);
+            throw new SandboxException(Codes.ProbeVolumeTampered, $"The new probe volume {name} does not hold exactly the probe's files: {problem}.");
         }
 
         return name;
@@ -111,6 +112,12 @@ public static class ProbeVolume
     }
 
     public const string MissingFolder = "missing";
+
+    private static async Task RemoveAsync(EngineConnection engine, string helper, string volume)
+    {
+        await engine.Client.Containers.RemoveContainerAsync(helper, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+        await engine.Client.Volumes.RemoveAsync(volume, force: true, CancellationToken.None);
+    }
 
     /// <summary>Exactly our files, byte for byte, in one folder: nothing added, removed, changed, linked or nested.</summary>
     public static string? Mismatch(IReadOnlyList<ContainerFile>? entries, IReadOnlyList<string> files)

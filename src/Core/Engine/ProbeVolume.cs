@@ -31,9 +31,12 @@ public static class ProbeVolume
         return directory;
     }
 
-    public static async Task<string> EnsureAsync(EngineConnection engine, string image, CancellationToken cancellationToken)
+    public static Task<string> EnsureAsync(EngineConnection engine, string image, CancellationToken cancellationToken) =>
+        EnsureAsync(engine, image, LocateFiles(), cancellationToken);
+
+    /// <summary>The volume holding exactly the files of <paramref name="directory"/>, created (and checked) when it does not exist.</summary>
+    public static async Task<string> EnsureAsync(EngineConnection engine, string image, string directory, CancellationToken cancellationToken)
     {
-        var directory = LocateFiles();
         var files = Directory.GetFiles(directory).Order(StringComparer.Ordinal).ToArray();
         var name = $"sandboxbuild-probe-{ContentHash(files)}";
         try

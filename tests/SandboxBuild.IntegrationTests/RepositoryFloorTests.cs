@@ -46,7 +46,7 @@ public sealed class RepositoryFloorTests(EngineFixture fixture) : IClassFixture<
             new Dictionary<string, string?> { ["NUGET_PAT"] = "pat-value-that-must-not-cross", ["SANDBOXBUILD_TRUST_REPOSITORY_POLICY"] = null });
 
         Assert.Equal(121, result.ExitCode);
-        Assert.Contains($"sandbox.yml:1: error {code}", result.StdErr, StringComparison.Ordinal);
+        Assert.Matches($@"{Path.Combine(repo.Path, "sandbox.yml")}:\d+: error {code}", result.StdErr);
         Assert.DoesNotContain("Security gate PASSED", result.All, StringComparison.Ordinal);
         Assert.Contains("Nothing was started", result.StdOut, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(repo.Path, "sandbox-output", "artifacts", "id.txt")));

@@ -23,7 +23,11 @@ internal static class DemoCommand
         CommandHost.SetAction(demo, async (result, log, cancellationToken) =>
         {
             var sourceDirectory = Path.GetFullPath(result.GetValue(source)!);
-            var effective = PolicyForCommand.Resolve(new TrustedPolicyInputs { PolicyFile = result.GetValue(policy), Overrides = new PolicyOverrides { Image = result.GetValue(image) } }, sourceDirectory, log);
+            var effective = PolicyForCommand.Resolve(new TrustedPolicyInputs
+            {
+                PolicyFile = result.GetValue(policy), Overrides = new PolicyOverrides { Image = result.GetValue(image) },
+                TrustRepositoryPolicy = TrustedPolicyInputs.TrustFromEnvironment(false, Environment.GetEnvironmentVariable),
+            }, sourceDirectory, log);
             using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
             var resolved = await ImageResolver.ResolveAsync(engine, effective, log, cancellationToken);
             log.Info($"Isolation demo: every attempt below runs for real inside a sandbox made from {effective.Origin.File ?? "the built-in policy"} ({resolved.Reference}).");

@@ -24,7 +24,10 @@ internal static class SessionCommands
         CommandHost.SetAction(start, async (result, log, cancellationToken) =>
         {
             var folder = Path.GetFullPath(result.GetValue(source)!);
-            var effective = PolicyForCommand.Resolve(new TrustedPolicyInputs { PolicyFile = result.GetValue(policy), Overrides = limits.Read(result) }, folder, log);
+            var effective = PolicyForCommand.Resolve(new TrustedPolicyInputs
+            {
+                PolicyFile = result.GetValue(policy), Overrides = limits.Read(result), TrustRepositoryPolicy = TrustedPolicyInputs.TrustFromEnvironment(false, Environment.GetEnvironmentVariable),
+            }, folder, log);
             if (!Quantities.TryParseDuration(result.GetValue(idle)!, out var lifetime))
             {
                 throw new SandboxException(Codes.InvalidInput, $"The idle timeout '{result.GetValue(idle)}' is not a duration such as 2h.");
@@ -57,6 +60,7 @@ internal static class SessionCommands
                 Agent = result.GetValue(agent) ?? "default",
                 Command = result.GetValue(command) ?? [],
                 PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
+                TrustRepositoryPolicy = TrustedPolicyInputs.TrustFromEnvironment(false, Environment.GetEnvironmentVariable),
             }, autoStart: false, cancellationToken);
             return outcome.ExitCode;
         });

@@ -23,12 +23,8 @@ public static class Codes
         "Reference the image as name@sha256:<digest> so the sandbox cannot change under you.");
     public static readonly SandboxCode BakedImageNotRecorded = new("SBX1104", "The baked tag holds an image bake did not record", Severity.Error,
         "Run `sandboxbuild bake --force` to bake it again, or `sandboxbuild bake --adopt` if you baked that image yourself.");
-    public static readonly SandboxCode ProbeVolumeRecreated = new("SBX1105", "The probe volume had been changed and was recreated", Severity.Warning,
-        "Nothing to do; find out who wrote into the volume: only SandboxBuild should.");
     public static readonly SandboxCode ProbeVolumeTampered = new("SBX1106", "The probe volume does not hold exactly the probe's files", Severity.Error,
         "Stop the sandboxes that use it (`sandboxbuild stop --all`) and remove the volume (`docker volume rm <name>`); the next run recreates it.");
-    public static readonly SandboxCode ImageAccountsUnreadable = new("SBX1107", "The image's /etc/passwd could not be read", Severity.Error,
-        "Use a numeric `user: \"uid:gid\"`, or an image whose /etc/passwd and /etc/group are regular files.");
     public static readonly SandboxCode BakePrerequisite = new("SBX1201", "Baking needs root and debootstrap", Severity.Error,
         "Run as root on Debian or Ubuntu with `apt-get install -y debootstrap`.");
     public static readonly SandboxCode BakeFailed = new("SBX1202", "Baking the sandbox image failed", Severity.Error,

@@ -108,9 +108,9 @@ public static class ProbeVolume
         {
             return await ContainerFiles.ReadAsync(engine, containerId, SandboxLayout.ProbeMount, cancellationToken) is { } entries ? Mismatch(entries, files) : MissingFolder;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or DockerApiException or HttpRequestException or IOException)
         {
-            return e.Message;
+            return $"its content could not be read: {e.Message}"; // unknown is a failure, never a pass
         }
     }
 

@@ -37,6 +37,8 @@ public static class Gate
 
         var inspectTask = container.InspectAsync(cancellationToken);
         var infoTask = engine.Client.System.GetSystemInfoAsync(cancellationToken);
+        // Read while inspect and the listeners are under way; awaited before the probe runs.
+        var volumeCheck = ProbeVolume.VerifyInContainerAsync(engine, container.Id, cancellationToken);
         string? imageId = null;
         try
         {
@@ -66,7 +68,7 @@ public static class Gate
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
 
-        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, listenAddress, cancellationToken);
+        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, listenAddress, volumeCheck, cancellationToken);
         findings.AddRange(probeFindings);
 
         return new ValidationReport
@@ -84,7 +86,7 @@ public static class Gate
 
     private static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
         EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, System.Net.IPAddress? listenAddress,
-        CancellationToken cancellationToken)
+        Task<string?> volumeCheck, CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         HostListeners? listeners = null;
@@ -98,7 +100,7 @@ public static class Gate
         }
 
         // The probe's answers are only as good as its files: the volume must hold exactly ours before it runs.
-        var volumeProblem = await ProbeVolume.VerifyInContainerAsync(engine, container.Id, cancellationToken);
+        var volumeProblem = await volumeCheck;
         if (volumeProblem is not null and not ProbeVolume.MissingFolder)
         {
             findings.Add(Finding.Fail(Codes.ProbeVolumeTampered, FactSource.Probe, "probe volume", volumeProblem, "exactly the probe's own files"));

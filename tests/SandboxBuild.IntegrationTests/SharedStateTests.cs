@@ -120,6 +120,92 @@ public sealed class SharedStateTests(EngineFixture fixture) : IClassFixture<Engi
         Assert.Contains(report.Failures, f => f.Code.Id == "SBX2105");
     }
 
+    [Fact]
+    public async Task A_run_whose_probe_volume_was_tampered_with_is_refused_through_the_cli()
+    {
+        // A probe folder of this test's own (one extra file gives it its own content hash, so its own volume):
+        // the shared volume other runs use is never touched.
+        using var probe = new TempFolder();
+        foreach (var file in Directory.GetFiles(ProbeVolume.LocateFiles()))
+        {
+            File.Copy(file, Path.Combine(probe.Path, Path.GetFileName(file)));
+        }
+
+        probe.Write("nonce.txt", Guid.NewGuid().ToString());
+        var volume = await ProbeVolume.EnsureAsync(fixture.Engine, fixture.Image.Id, probe.Path, CancellationToken.None);
+        using var repo = new TempFolder();
+        repo.Write(".git/HEAD", "ref: refs/heads/main\n");
+        repo.Write("uncommitted.cs", "// work in progress\n");
+        var environment = new Dictionary<string, string?> { ["SANDBOXBUILD_PROBE_DIR"] = probe.Path };
+        try
+        {
+            var clean = await Cli.RunAsync(["run", "-C", repo.Path, "--", "/bin/true"], environment);
+            await using (var writer = await ContainerFiles.CreateOffAsync(fixture.Engine, fixture.Image.Id,
+                [new Mount { Type = "volume", Source = volume, Target = "/probe", VolumeOptions = new VolumeOptions { NoCopy = true } }], CancellationToken.None))
+            {
+                using var answers = DerivedImage.Tar(new Dictionary<string, string> { ["answers.json"] = "{\"uid\":1000}" });
+                await fixture.Engine.Client.Containers.ExtractArchiveToContainerAsync(writer.Id, new CopyToContainerParameters { Path = "/probe" }, answers);
+            }
+
+            var tampered = await Cli.RunAsync(["run", "-C", repo.Path, "--", "/bin/true"], environment);
+
+            Assert.True(clean.ExitCode == 0, clean.All);
+            Assert.Equal(121, tampered.ExitCode);
+            Assert.Contains("error SBX1106", tampered.StdErr, StringComparison.Ordinal);
+            Assert.Contains("answers.json", tampered.StdErr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Security gate PASSED", tampered.All, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(repo.Path, ".git", "HEAD")));
+            Assert.True(File.Exists(Path.Combine(repo.Path, "uncommitted.cs")));
+            Assert.Equal(0, await Leftovers.CountAsync(fixture.Engine, repo.Path));
+        }
+        finally
+        {
+            await fixture.Engine.Client.Volumes.RemoveAsync(volume, force: true);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_container_judges_a_user_name_by_the_images_passwd()
+    {
+        await using var image = await DerivedImage.CreateAsync(fixture.Engine, fixture.Image.Id, new Dictionary<string, string>
+        {
+            ["/etc/passwd"] = "root:x:0:0:root:/root:/bin/sh\nbuilder:x:0:0:looks harmless:/home/sandbox:/bin/sh\nsandbox:x:1000:1000::/home/sandbox:/bin/sh\n",
+        });
+        var container = await fixture.Engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = image.Id,
+            User = "builder",
+            Entrypoint = ["/bin/sleep", "120"],
+            Labels = new Dictionary<string, string> { [SandboxLabels.Managed] = "true", [SandboxLabels.Kind] = "test-foreign" },
+            HostConfig = new HostConfig
+            {
+                NetworkMode = "none",
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges:true"],
+                ReadonlyRootfs = true,
+                Memory = 1L << 30,
+                NanoCPUs = 1_000_000_000,
+                PidsLimit = 256,
+                Mounts = [new Mount { Type = "volume", Source = fixture.ProbeVolume, Target = SandboxLayout.ProbeMount, ReadOnly = true, VolumeOptions = new VolumeOptions { NoCopy = true } }],
+            },
+        });
+        try
+        {
+            await fixture.Engine.Client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters());
+            using var source = new TempFolder();
+
+            var result = await Cli.RunAsync(["validate", "-C", source.Path, "--container", container.ID]);
+
+            Assert.Equal(121, result.ExitCode);
+            Assert.Matches(@"(?m)^FAIL\s+SBX2010\s+container\s+user\s+builder \(uid 0", result.StdOut);
+            Assert.Matches(@"(?m)^FAIL\s+SBX2105\s+probe", result.StdOut);
+        }
+        finally
+        {
+            await fixture.Engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        }
+    }
+
     private async Task<ValidationReport> ValidateWithProbeVolumeAsync(string volume)
     {
         using var source = new TempFolder();

@@ -113,6 +113,9 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
             ["INPUT_WORKING-DIRECTORY"] = ".",
             ["INPUT_OUTPUT"] = "sandbox-output",
             ["INPUT_FAIL-ON-DRIFT"] = "true",
+            // No registry here: the workflow names the baked image (by ID) as a self-hosted offline runner would.
+            // The action never finds an image by label, and the host's record of the bake is not inside its container.
+            ["INPUT_IMAGE"] = fixture.Image.Id,
             ["HOME"] = "/github/home",
             ["GITHUB_ACTIONS"] = "true",
             ["CI"] = "true",
@@ -173,7 +176,8 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
 /// <summary>Builds the action image once, from the repository's Dockerfile, without a registry.</summary>
 public sealed class ActionImageFixture : IAsyncLifetime
 {
-    public string Tag { get; } = "sandboxbuild/action:test";
+    // A tag of its own: parallel test runs on one engine never run each other's action image.
+    public string Tag { get; } = $"sandboxbuild/action:test-{Guid.NewGuid():N}";
 
     public async Task InitializeAsync()
     {
@@ -185,5 +189,16 @@ public sealed class ActionImageFixture : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync()
+    {
+        using var engine = await SandboxBuild.Engine.EngineConnection.ConnectAsync(EngineFixture.QuietLog, CancellationToken.None);
+        try
+        {
+            await engine.Client.Images.DeleteImageAsync(Tag, new ImageDeleteParameters { Force = false });
+        }
+        catch (Docker.DotNet.DockerApiException)
+        {
+            // Still in use by a container the janitor removes; the untagged image is then the engine's to prune.
+        }
+    }
 }

@@ -6,14 +6,16 @@ using SandboxBuild.Engine;
 namespace SandboxBuild.IntegrationTests;
 
 /// <summary>
-/// Images and volumes a hostile party could make with engine access: built FROM the baked image (so they
-/// inherit its label) with planted files, committed from a container that never runs. Removed afterwards.
+/// Images a hostile party could make with engine access: built FROM the baked image with planted files,
+/// committed from a container that never runs, removed afterwards. The engine is shared with other test
+/// runs, whose code may still pick "the newest image with the baked label": so only an image that must
+/// carry the label keeps it and a tag, and only for as long as its test needs.
 /// </summary>
 internal sealed class DerivedImage : IAsyncDisposable
 {
     private readonly EngineConnection _engine;
 
-    private DerivedImage(EngineConnection engine, string id, string tag)
+    private DerivedImage(EngineConnection engine, string id, string? tag)
     {
         _engine = engine;
         Id = id;
@@ -22,9 +24,13 @@ internal sealed class DerivedImage : IAsyncDisposable
 
     public string Id { get; }
 
-    public string Tag { get; }
+    /// <summary>The tag, for an image created with a repository name; else null (referenced by its ID only).</summary>
+    public string? Tag { get; }
 
-    public static async Task<DerivedImage> CreateAsync(EngineConnection engine, string baseImage, IReadOnlyDictionary<string, string> files, string repository = "sandboxbuild-it/derived")
+    /// <param name="repository">Tag it (`repository:random`); null leaves it untagged.</param>
+    /// <param name="keepBakedLabel">Keep the label inherited from the baked image; otherwise it says baked=false.</param>
+    public static async Task<DerivedImage> CreateAsync(
+        EngineConnection engine, string baseImage, IReadOnlyDictionary<string, string> files, string? repository = null, bool keepBakedLabel = false)
     {
         var container = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
@@ -46,10 +52,11 @@ internal sealed class DerivedImage : IAsyncDisposable
             {
                 ContainerID = container.ID,
                 RepositoryName = repository,
-                Tag = tag,
+                Tag = repository is null ? null! : tag,
                 Comment = "a hostile image for a SandboxBuild test",
+                Labels = keepBakedLabel ? null! : new Dictionary<string, string> { [ImageResolver.BakedLabel] = "false" },
             });
-            return new DerivedImage(engine, committed.ID, $"{repository}:{tag}");
+            return new DerivedImage(engine, committed.ID, repository is null ? null : $"{repository}:{tag}");
         }
         finally
         {
@@ -83,12 +90,17 @@ internal sealed class DerivedImage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        // The tag first: untagging works even while a container uses the image, so nothing finds it any more.
+        foreach (var reference in new[] { Tag, Id }.OfType<string>())
         {
-            await _engine.Client.Images.DeleteImageAsync(Id, new ImageDeleteParameters { Force = true });
-        }
-        catch (Docker.DotNet.DockerApiException)
-        {
+            try
+            {
+                await _engine.Client.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = true });
+            }
+            catch (Docker.DotNet.DockerApiException)
+            {
+                // In use by a container the janitor will remove; untagged, nothing picks it up.
+            }
         }
     }
 

@@ -16,7 +16,9 @@ public sealed class SharedStateTests(EngineFixture fixture) : IClassFixture<Engi
     [Fact]
     public async Task The_fallback_is_the_recorded_baked_image_never_a_newer_one_with_its_label()
     {
-        await using var derived = await DerivedImage.CreateAsync(fixture.Engine, fixture.Image.Id, new Dictionary<string, string> { ["/derived-marker"] = "planted" });
+        // Tagged and labelled like the baked image, and the newest such image: what a label lookup would take.
+        await using var derived = await DerivedImage.CreateAsync(fixture.Engine, fixture.Image.Id, new Dictionary<string, string> { ["/derived-marker"] = "planted" },
+            "sandboxbuild-it/derived", keepBakedLabel: true);
         using var source = new TempFolder();
 
         var found = await ImageResolver.FindBakedAsync(fixture.Engine, CancellationToken.None);
@@ -36,9 +38,9 @@ public sealed class SharedStateTests(EngineFixture fixture) : IClassFixture<Engi
         using var state = new TempFolder();
         var environment = new Dictionary<string, string?> { ["SANDBOXBUILD_STATE_DIR"] = state.Path };
 
-        var refused = await Cli.RunAsync(["bake", "--tag", impostor.Tag, "--if-missing"], environment);
-        var adopted = await Cli.RunAsync(["bake", "--tag", impostor.Tag, "--adopt"], environment);
-        var again = await Cli.RunAsync(["bake", "--tag", impostor.Tag, "--if-missing"], environment);
+        var refused = await Cli.RunAsync(["bake", "--tag", impostor.Tag!, "--if-missing"], environment);
+        var adopted = await Cli.RunAsync(["bake", "--tag", impostor.Tag!, "--adopt"], environment);
+        var again = await Cli.RunAsync(["bake", "--tag", impostor.Tag!, "--if-missing"], environment);
 
         Assert.Equal(125, refused.ExitCode);
         Assert.Contains("error SBX1104", refused.StdErr, StringComparison.Ordinal);

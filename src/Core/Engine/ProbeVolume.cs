@@ -54,40 +54,23 @@ public static class ProbeVolume
             Labels = new Dictionary<string, string> { [SandboxLabels.Managed] = "true", [SandboxLabels.Kind] = "probe" },
         }, cancellationToken);
 
-        // A helper that is created but never started: the engine can copy into its volume all the same.
-        var helper = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Image = image,
-            Entrypoint = ["/bin/true"],
-            NetworkDisabled = true,
-            Labels = new Dictionary<string, string>
-            {
-                [SandboxLabels.Managed] = "true",
-                [SandboxLabels.Kind] = "probe-helper",
-                [SandboxLabels.Owner] = SandboxLabels.CurrentOwner(),
-                [SandboxLabels.Expires] = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-            HostConfig = new HostConfig
-            {
-                NetworkMode = "none",
-                // NoCopy: an image with content at /probe (any image can be the policy's) must not seed the volume.
-                Mounts = [new Mount { Type = "volume", Source = name, Target = "/probe", VolumeOptions = new VolumeOptions { NoCopy = true } }],
-            },
-        }, cancellationToken);
+        // A helper that is created but never started: the engine copies into its volume all the same. NoCopy:
+        // an image with content at /probe (any image can be the policy's) must not seed the volume.
         string? problem;
         try
         {
+            await using var helper = await ContainerFiles.CreateOffAsync(engine, image,
+                [new Mount { Type = "volume", Source = name, Target = "/probe", VolumeOptions = new VolumeOptions { NoCopy = true } }], cancellationToken);
             using var archive = Archive(files);
-            await engine.Client.Containers.ExtractArchiveToContainerAsync(helper.ID, new CopyToContainerParameters { Path = "/probe" }, archive, cancellationToken);
-            problem = Mismatch(await ContainerFiles.ReadAsync(engine, helper.ID, "/probe", cancellationToken), files);
+            await engine.Client.Containers.ExtractArchiveToContainerAsync(helper.Id, new CopyToContainerParameters { Path = "/probe" }, archive, cancellationToken);
+            problem = Mismatch(await ContainerFiles.ReadAsync(engine, helper.Id, "/probe", cancellationToken), files);
         }
         catch
         {
-            await RemoveAsync(engine, helper.ID, name);
+            await engine.Client.Volumes.RemoveAsync(name, force: true, CancellationToken.None);
             throw;
         }
 
-        await engine.Client.Containers.RemoveContainerAsync(helper.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
         if (problem is not null)
         {
             await engine.Client.Volumes.RemoveAsync(name, force: true, CancellationToken.None);
@@ -116,11 +99,6 @@ public static class ProbeVolume
 
     public const string MissingFolder = "missing";
 
-    private static async Task RemoveAsync(EngineConnection engine, string helper, string volume)
-    {
-        await engine.Client.Containers.RemoveContainerAsync(helper, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
-        await engine.Client.Volumes.RemoveAsync(volume, force: true, CancellationToken.None);
-    }
 
     /// <summary>Exactly our files, byte for byte, in one folder: nothing added, removed, changed, linked or nested.</summary>
     public static string? Mismatch(IReadOnlyList<ContainerFile>? entries, IReadOnlyList<string> files)

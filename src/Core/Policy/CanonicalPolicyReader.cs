@@ -26,10 +26,12 @@ public static class CanonicalPolicyReader
         return Read(policy ?? throw new SandboxException(Codes.BaselineInvalid, $"The baseline '{file}' records no policy.", location: new SourceLocation(file, 0)), file);
     }
 
-    public static SandboxPolicy Read(JsonObject node, string file)
+    public static SandboxPolicy Read(JsonObject policy, string file)
     {
         try
         {
+            // As text and back, so every number reads the same whether the node was parsed or built in memory.
+            var node = (JsonObject)JsonNode.Parse(policy.ToJsonString())!;
             var source = Object(node, "source");
             var output = Object(node, "output");
             var env = Object(node, "env");

@@ -28,7 +28,15 @@ public static class PublishFolder
     public static void Prepare(string path, string? sourceDirectory = null, string? recordsFolder = null)
     {
         var folder = Path.GetFullPath(path);
-        CheckPlace(folder, sourceDirectory is null ? null : Path.GetFullPath(sourceDirectory));
+        try
+        {
+            CheckPlace(folder, sourceDirectory is null ? null : Path.GetFullPath(sourceDirectory));
+        }
+        catch (IOException e)
+        {
+            throw new SandboxException(Codes.OutputThroughLink, $"The output path '{folder}' cannot be resolved: {e.Message}.");
+        }
+
         var records = recordsFolder ?? StateRoot.Folder("outputs");
         if (File.Exists(folder))
         {

@@ -92,7 +92,14 @@ public static class PolicyResolver
     public static bool InsideSource(string path, string source)
     {
         var full = Path.GetFullPath(path);
-        return HostPath.IsWithin(full, source) || HostPath.IsWithin(HostPath.Resolve(full, "/"), HostPath.Resolve(source, "/"));
+        try
+        {
+            return HostPath.IsWithin(full, source) || HostPath.IsWithin(HostPath.Resolve(full, "/"), HostPath.Resolve(source, "/"));
+        }
+        catch (IOException)
+        {
+            return true; // a link loop: where it leads is unknown, so it is not trusted
+        }
     }
 
     /// <summary>The repository's sandbox.yml and then its settings, read over the floor.</summary>

@@ -68,7 +68,7 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
     }
 
     [Fact]
-    public async Task A_weakened_policy_fails_the_step_with_annotations_naming_the_codes()
+    public async Task A_pull_request_that_loosens_its_policy_fails_the_step_with_annotations_naming_the_codes()
     {
         using var runner = RunnerLayout.Create();
         File.WriteAllText(Path.Combine(runner.Workspace, "sandbox.yml"), "network: bridge\ncap_add: [SYS_ADMIN]\n");
@@ -76,28 +76,31 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
         var run = await RunActionAsync(runner, new() { ["INPUT_COMMAND"] = "/bin/true" });
 
         Assert.Equal(121, run.ExitCode);
-        Assert.Contains("::error file=sandbox.yml,line=1,title=SBX2001 Network is not isolated::SBX2001", run.Output, StringComparison.Ordinal);
-        Assert.Contains("::error file=sandbox.yml,line=2,title=SBX2003", run.Output, StringComparison.Ordinal);
+        Assert.Contains("::error file=sandbox.yml,line=1,title=SBX2501 The repository's policy loosens the trusted floor::SBX2501", run.Output, StringComparison.Ordinal);
+        Assert.Contains("::error file=sandbox.yml,line=2,title=SBX2501", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Security gate PASSED", run.Output, StringComparison.Ordinal);
         Assert.Equal("failed", runner.Outputs()["gate-result"]);
-        Assert.Contains("SBX2001", File.ReadAllText(Path.Combine(runner.Workspace, "sandbox.sarif")), StringComparison.Ordinal);
+        Assert.Contains("SBX2501", File.ReadAllText(Path.Combine(runner.Workspace, "sandbox.sarif")), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Drift_from_the_committed_baseline_fails_the_step_and_warns_when_told_to()
     {
+        // The approved sandbox had 2g; the run gets the floor's 4g: a weakening against the baseline.
+        using var caller = new TempFolder();
         using var runner = RunnerLayout.Create();
-        var written = await Cli.RunAsync(["validate", "-C", runner.Workspace, "--write-baseline", Path.Combine(runner.Workspace, "sandbox.baseline.json")]);
+        var approved = caller.Write("approved.yml", "memory: 2g\n");
+        var written = await Cli.RunAsync(["validate", "-C", runner.Workspace, "--policy", approved, "--write-baseline", Path.Combine(runner.Workspace, "sandbox.baseline.json")]);
         Assert.True(written.ExitCode == 0, written.All);
-        File.WriteAllText(Path.Combine(runner.Workspace, "sandbox.yml"), "memory: 8g\n");
 
         var failing = await RunActionAsync(runner, new() { ["INPUT_COMMAND"] = "/bin/true", ["INPUT_BASELINE"] = "sandbox.baseline.json" });
         var warning = await RunActionAsync(runner, new() { ["INPUT_COMMAND"] = "/bin/true", ["INPUT_BASELINE"] = "sandbox.baseline.json", ["INPUT_FAIL-ON-DRIFT"] = "false" });
 
         Assert.Equal(121, failing.ExitCode);
         Assert.Contains("title=SBX2801", failing.Output, StringComparison.Ordinal);
-        Assert.Contains("memory: 4294967296 -> 8589934592", failing.Output, StringComparison.Ordinal);
+        Assert.Contains("memory: 2147483648 -> 4294967296", failing.Output, StringComparison.Ordinal);
         Assert.True(warning.ExitCode == 0, warning.Output);
-        Assert.Contains("::warning file=sandbox.yml,line=1,title=SBX2801", warning.Output, StringComparison.Ordinal);
+        Assert.Contains("::warning title=SBX2801", warning.Output, StringComparison.Ordinal);
     }
 
     private async Task<(long ExitCode, string Output)> RunActionAsync(RunnerLayout runner, Dictionary<string, string> inputs)
@@ -110,6 +113,9 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
             ["INPUT_WORKING-DIRECTORY"] = ".",
             ["INPUT_OUTPUT"] = "sandbox-output",
             ["INPUT_FAIL-ON-DRIFT"] = "true",
+            // No registry here: the workflow names the baked image (by ID) as a self-hosted offline runner would.
+            // The action never finds an image by label, and the host's record of the bake is not inside its container.
+            ["INPUT_IMAGE"] = fixture.Image.Id,
             ["HOME"] = "/github/home",
             ["GITHUB_ACTIONS"] = "true",
             ["CI"] = "true",
@@ -170,7 +176,8 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
 /// <summary>Builds the action image once, from the repository's Dockerfile, without a registry.</summary>
 public sealed class ActionImageFixture : IAsyncLifetime
 {
-    public string Tag { get; } = "sandboxbuild/action:test";
+    // A tag of its own: parallel test runs on one engine never run each other's action image.
+    public string Tag { get; } = $"sandboxbuild/action:test-{Guid.NewGuid():N}";
 
     public async Task InitializeAsync()
     {
@@ -182,5 +189,16 @@ public sealed class ActionImageFixture : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync()
+    {
+        using var engine = await SandboxBuild.Engine.EngineConnection.ConnectAsync(EngineFixture.QuietLog, CancellationToken.None);
+        try
+        {
+            await engine.Client.Images.DeleteImageAsync(Tag, new ImageDeleteParameters { Force = false });
+        }
+        catch (Docker.DotNet.DockerApiException)
+        {
+            // Still in use by a container the janitor removes; the untagged image is then the engine's to prune.
+        }
+    }
 }

@@ -23,29 +23,32 @@ public sealed class CliTests(EngineFixture fixture) : IClassFixture<EngineFixtur
     [Fact]
     public async Task Validate_fails_a_weak_policy_from_every_angle_with_a_nonzero_exit()
     {
+        // The caller's own policy file (outside the source) may loosen the floor; the gate then judges the result.
+        using var caller = new TempFolder();
         using var source = new TempFolder();
-        source.Write("sandbox.yml", "network: bridge\n");
+        var policy = caller.Write("weak.yml", "network: bridge\n");
 
-        var result = await Cli.RunAsync(["validate", "-C", source.Path]);
+        var result = await Cli.RunAsync(["validate", "-C", source.Path, "--policy", policy]);
 
         Assert.Equal(121, result.ExitCode);
         Assert.Matches(@"(?m)^FAIL\s+SBX2001\s+policy", result.StdOut);
         Assert.Matches(@"(?m)^FAIL\s+SBX2001\s+container", result.StdOut);
         Assert.Matches(@"(?m)^FAIL\s+SBX2103\s+probe", result.StdOut);
-        Assert.Contains($"{source.Path}/sandbox.yml:1: error SBX2001", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"{policy}:1: error SBX2001", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_committed_baseline_passes_unchanged_and_fails_on_a_weakened_policy_in_words()
     {
+        using var caller = new TempFolder();
         using var source = new TempFolder();
         var baseline = Path.Combine(source.Path, "sandbox.baseline.json");
         var written = await Cli.RunAsync(["validate", "-C", source.Path, "--write-baseline", baseline]);
         Assert.True(written.ExitCode == 0, written.All);
 
         var unchanged = await Cli.RunAsync(["validate", "-C", source.Path, "--baseline", baseline]);
-        source.Write("sandbox.yml", "pids: 0\nenv:\n  allow: [CI]\n");
-        var weakened = await Cli.RunAsync(["validate", "-C", source.Path, "--baseline", baseline]);
+        var weak = caller.Write("weak.yml", "pids: 0\nenv:\n  allow: [CI]\n");
+        var weakened = await Cli.RunAsync(["validate", "-C", source.Path, "--baseline", baseline, "--policy", weak]);
         source.Write("sandbox.yml", "memory: 1g\n");
         var stricter = await Cli.RunAsync(["validate", "-C", source.Path, "--baseline", baseline]);
 

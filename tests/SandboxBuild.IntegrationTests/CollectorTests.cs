@@ -102,10 +102,12 @@ public sealed class CollectorTests(EngineFixture fixture) : IClassFixture<Engine
     [Fact]
     public async Task Declared_includes_limit_what_is_published_and_warn_mode_publishes_with_a_warning()
     {
+        // Letting found secrets through is the caller's decision: it is in the caller's policy, outside the source.
+        using var caller = new TempFolder();
         using var source = new TempFolder();
-        source.Write("sandbox.yml", "artifacts:\n  include: [\"**/*.trx\", \"fixtures/*\"]\n  secrets: warn\n");
+        var policy = caller.Write("policy.yml", "artifacts:\n  include: [\"**/*.trx\", \"fixtures/*\"]\n  secrets: warn\n");
 
-        var result = await Cli.RunAsync(["run", "-C", source.Path, "--", "/bin/sh", "-c",
+        var result = await Cli.RunAsync(["run", "-C", source.Path, "--policy", policy, "--", "/bin/sh", "-c",
             "mkdir -p /workspace/output/r /workspace/output/fixtures; echo '<TestRun/>' > /workspace/output/r/a.trx; echo x > /workspace/output/stray.log; "
             + "echo \"key=AKIA$(echo QWERTYUIOPASDFGJ)\" > /workspace/output/fixtures/fake-key.txt"]);
 

@@ -86,7 +86,6 @@ public sealed class RunTests(EngineFixture fixture) : IClassFixture<EngineFixtur
     public async Task Host_secrets_do_not_cross_and_only_allowlisted_variables_do()
     {
         using var source = new TempFolder();
-        source.Write("sandbox.yml", "env:\n  allow: [SANDBOXBUILD_TEST_VISIBLE]\n");
         var environment = new Dictionary<string, string?>
         {
             ["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEFAKEKEY",
@@ -94,7 +93,7 @@ public sealed class RunTests(EngineFixture fixture) : IClassFixture<EngineFixtur
             ["SANDBOXBUILD_TEST_VISIBLE"] = "visible-value",
         };
 
-        var result = await Cli.RunAsync(["run", "-C", source.Path, "--", "/usr/bin/env"], environment);
+        var result = await Cli.RunAsync(["run", "-C", source.Path, "--env-allow", "SANDBOXBUILD_TEST_VISIBLE", "--", "/usr/bin/env"], environment);
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("SANDBOXBUILD_TEST_VISIBLE=visible-value", result.StdOut, StringComparison.Ordinal);

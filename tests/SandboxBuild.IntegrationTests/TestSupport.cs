@@ -134,13 +134,13 @@ internal static class Leftovers
 internal static class Proving
 {
     public static async Task<SandboxBuild.Validation.ValidationReport> ValidateAsync(
-        EngineFixture fixture, string source, SandboxCustomization? weaken = null, System.Net.IPAddress? listenAddress = null)
+        EngineFixture fixture, string source, SandboxCustomization? weaken = null, System.Net.IPAddress? listenAddress = null, string? image = null)
     {
         var result = await new SandboxBuild.Runs.RunPipeline(EngineFixture.QuietLog).RunAsync(new SandboxBuild.Runs.RunRequest
         {
             SourceDirectory = source,
             Purpose = SandboxBuild.Runs.RunPurpose.Prove,
-            Overrides = new SandboxBuild.Policy.PolicyOverrides { Image = fixture.Image.Reference },
+            Overrides = new SandboxBuild.Policy.PolicyOverrides { Image = image ?? fixture.Image.Reference },
             Customize = weaken,
             ListenAddress = listenAddress,
         }, CancellationToken.None);

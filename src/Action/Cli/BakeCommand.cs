@@ -13,17 +13,18 @@ internal static class BakeCommand
         var mirror = new Option<string?>("--mirror") { Description = "The Debian mirror. Default: the one apt already uses." };
         var dotnetRoot = new Option<string?>("--dotnet-root") { Description = "The SDK to copy in. Default: the one running this command." };
         var force = new Option<bool>("--force") { Description = "Bake again even if the image exists (and refresh the cached root filesystem)." };
-        var ifMissing = new Option<bool>("--if-missing") { Description = "Do nothing when any baked image exists already." };
+        var ifMissing = new Option<bool>("--if-missing") { Description = "Do nothing when the image bake recorded exists already." };
+        var adopt = new Option<bool>("--adopt") { Description = "Record the image the tag holds now as the baked one, without baking (you vouch that bake built it)." };
         var bake = new Command("bake", "Build the sandbox image offline: a Debian root filesystem from debootstrap, the libraries .NET needs, and this machine's .NET SDK.")
         {
-            tag, suite, mirror, dotnetRoot, force, ifMissing,
+            tag, suite, mirror, dotnetRoot, force, ifMissing, adopt,
         };
         CommandHost.SetAction(bake, async (result, log, cancellationToken) =>
         {
             using var engine = await EngineConnection.ConnectAsync(log, cancellationToken);
             if (result.GetValue(ifMissing) && await ImageResolver.FindBakedAsync(engine, cancellationToken) is { } existing)
             {
-                log.Info($"A baked image exists: {existing.Reference} ({existing.Id[..19]}).");
+                log.Info($"The recorded baked image exists: {existing.Id[..19]}.");
                 return 0;
             }
 
@@ -34,6 +35,7 @@ internal static class BakeCommand
                 Mirror = result.GetValue(mirror),
                 DotnetRoot = result.GetValue(dotnetRoot),
                 Force = result.GetValue(force),
+                Adopt = result.GetValue(adopt),
             }, log, cancellationToken);
             return 0;
         });

@@ -23,7 +23,7 @@ internal static class CollectCommand
         };
         CommandHost.SetAction(collect, (result, log, cancellationToken) =>
         {
-            var effective = PolicyLoader.Resolve(result.GetValue(policy), Environment.CurrentDirectory);
+            var effective = PolicyForCommand.Resolve(new TrustedPolicyInputs { PolicyFile = result.GetValue(policy) }, Environment.CurrentDirectory, log);
             if (result.GetValue(include) is { Length: > 0 } globs)
             {
                 effective = effective with { Artifacts = effective.Artifacts with { Include = globs } };

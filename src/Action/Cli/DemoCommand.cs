@@ -15,9 +15,10 @@ internal static class DemoCommand
         var source = SharedOptions.Source();
         var policy = SharedOptions.Policy();
         var image = SharedOptions.Image();
+        var trust = SharedOptions.TrustRepositoryPolicy();
         var demo = new Command("demo", "Try to break out of a sandbox made from the policy (network, DNS, credentials, source, privileges) and show each attempt blocked.")
         {
-            source, policy, image,
+            source, policy, image, trust,
         };
         CommandHost.SetAction(demo, async (result, log, cancellationToken) =>
         {
@@ -29,6 +30,7 @@ internal static class DemoCommand
                 ProveKind = SandboxKinds.Demo,
                 PolicyFile = result.GetValue(policy),
                 Overrides = new PolicyOverrides { Image = result.GetValue(image) },
+                TrustRepositoryPolicy = SharedOptions.Trusts(result, trust),
             }, cancellationToken);
             if (run.Verdict is not { } verdict)
             {

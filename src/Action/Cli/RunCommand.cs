@@ -13,6 +13,7 @@ internal static class RunCommand
         var limits = new SharedOptions.Limits();
         var agent = SharedOptions.Agent();
         var repositorySettings = SharedOptions.RepositorySettings();
+        var trust = SharedOptions.TrustRepositoryPolicy();
         var output = new Option<string?>("--output", "-o") { Description = "Where verified artifacts are published. Default: the policy's output path (sandbox-output)." };
         var workdir = new Option<string?>("--workdir") { Description = "Folder inside the source the command runs in (relative)." };
         var baseline = new Option<string?>("--baseline") { Description = "Fail the run when the sandbox is weaker than this committed baseline." };
@@ -22,7 +23,7 @@ internal static class RunCommand
 
         var run = new Command("run", "Run a command (default: dotnet test) in a fresh no-network sandbox, behind the security gate, and publish its verified output.")
         {
-            source, policy, output, workdir, baseline, noRestore, warm, agent, repositorySettings, command,
+            source, policy, output, workdir, baseline, noRestore, warm, agent, repositorySettings, trust, command,
         };
         limits.AddTo(run);
         CommandHost.SetAction(run, async (result, log, cancellationToken) =>
@@ -40,6 +41,7 @@ internal static class RunCommand
                 Agent = result.GetValue(agent) ?? "default",
                 BaselineFile = result.GetValue(baseline),
                 RepositorySettings = result.GetValue(repositorySettings) ?? [],
+                TrustRepositoryPolicy = SharedOptions.Trusts(result, trust),
             }, cancellationToken);
             return outcome.ExitCode;
         });

@@ -19,7 +19,8 @@ internal static class SessionCommands
         var agent = SharedOptions.Agent();
         var limits = new SharedOptions.Limits();
         var idle = new Option<string>("--idle-timeout") { Description = "The sandbox ends after this long without use.", DefaultValueFactory = _ => "30m" };
-        var start = new Command("start", "Start a long-lived sandbox for this repository (validated before use).") { source, policy, agent, idle };
+        var trust = SharedOptions.TrustRepositoryPolicy();
+        var start = new Command("start", "Start a long-lived sandbox for this repository (validated before use).") { source, policy, agent, idle, trust };
         limits.AddTo(start);
         CommandHost.SetAction(start, async (result, log, cancellationToken) =>
         {
@@ -37,6 +38,7 @@ internal static class SessionCommands
                 PolicyFile = result.GetValue(policy),
                 Overrides = limits.Read(result),
                 Agent = result.GetValue(agent) ?? "default",
+                TrustRepositoryPolicy = SharedOptions.Trusts(result, trust),
             }, cancellationToken);
             if (run.ExitCode == 0 && run.ContainerId is { } id)
             {
@@ -55,7 +57,8 @@ internal static class SessionCommands
         var agent = SharedOptions.Agent();
         var output = new Option<string?>("--output", "-o") { Description = "Where this command's verified artifacts are published." };
         var command = new Argument<string[]>("command") { Description = "The command (after --). Default: dotnet test.", Arity = ArgumentArity.ZeroOrMore };
-        var exec = new Command("exec", "Run a command in the running sandbox (no TTY needed); its output is collected like a run's.") { source, policy, agent, output, command };
+        var trust = SharedOptions.TrustRepositoryPolicy();
+        var exec = new Command("exec", "Run a command in the running sandbox (no TTY needed); its output is collected like a run's.") { source, policy, agent, output, trust, command };
         CommandHost.SetAction(exec, async (result, log, cancellationToken) =>
         {
             var run = await new RunPipeline(log).RunAsync(new RunRequest
@@ -67,6 +70,7 @@ internal static class SessionCommands
                 Agent = result.GetValue(agent) ?? "default",
                 Command = result.GetValue(command) ?? [],
                 PublishDirectory = result.GetValue(output) is { } o ? Path.GetFullPath(o) : null,
+                TrustRepositoryPolicy = SharedOptions.Trusts(result, trust),
             }, cancellationToken);
             return run.ExitCode;
         });

@@ -39,6 +39,16 @@ internal static class SharedOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public static Option<bool> TrustRepositoryPolicy() => new("--trust-repository-policy")
+    {
+        Description = "Let the repository's sandbox.yml loosen the policy (only for repositories you trust; every run warns). "
+            + "Also SANDBOXBUILD_TRUST_REPOSITORY_POLICY=1.",
+    };
+
+    /// <summary>The trust opt-in: the flag, or the variable in the caller's environment.</summary>
+    public static bool Trusts(ParseResult result, Option<bool> trust) =>
+        TrustedPolicyInputs.TrustFromEnvironment(result.GetValue(trust), Environment.GetEnvironmentVariable);
+
     public static Option<string?> Agent() => new("--agent") { Description = "Name of a parallel sandbox for the same repository. Default: default." };
 
     /// <summary>The overrides the common limit options make.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SandboxBuild.Policy;
 using SandboxBuild.Runs;
 using SandboxBuild.TestModules;
 
@@ -47,6 +48,8 @@ internal static class TestModuleCommand
                 BaselineFile = result.GetValue(baseline),
                 Lease = result.GetValue(warm) ? LeaseKind.Warm : LeaseKind.Fresh,
                 RepositorySettings = result.GetValue(repositorySettings) ?? [],
+                // Only the invoker's environment can opt in here: an MSBuild property could come from the repository.
+                TrustRepositoryPolicy = TrustedPolicyInputs.TrustFromEnvironment(false, Environment.GetEnvironmentVariable),
             },
             Project = result.GetValue(project)!,
             TargetPath = result.GetValue(targetPath)!,

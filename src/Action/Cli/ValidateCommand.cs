@@ -29,10 +29,11 @@ internal static class ValidateCommand
         var json = new Option<string?>("--json") { Description = "Write the findings as JSON to this file (- for standard output)." };
         var sarif = new Option<string?>("--sarif") { Description = "Write SARIF 2.1.0 for code scanning to this file." };
         var buildLogic = BuildLogicValidation.Option();
+        var trust = SharedOptions.TrustRepositoryPolicy();
 
         var validate = new Command("validate", "Prove the sandbox's isolation: policy, compose files, docker inspect and probes from inside; fail on any weakness or drift.")
         {
-            source, policy, image, compose, container, outputTarget, staticOnly, baseline, writeBaseline, json, sarif, buildLogic,
+            source, policy, image, compose, container, outputTarget, staticOnly, baseline, writeBaseline, json, sarif, buildLogic, trust,
         };
         CommandHost.SetAction(validate, async (result, log, cancellationToken) =>
         {
@@ -57,6 +58,7 @@ internal static class ValidateCommand
                     : ComposeReader.FindDefault(sourceDirectory) is { } found ? [found] : [],
                 StaticOnly = result.GetValue(staticOnly),
                 BaselineFile = result.GetValue(baseline),
+                TrustRepositoryPolicy = SharedOptions.Trusts(result, trust),
             }, cancellationToken);
 
             if (run.Verdict is { } verdict && run.Policy is { } effective)

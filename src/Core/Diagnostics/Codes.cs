@@ -21,6 +21,10 @@ public static class Codes
         "Run `sandboxbuild bake` to build the image offline, or allow pulling the pinned image (SANDBOXBUILD_PULL=missing).");
     public static readonly SandboxCode ImageNotPinned = new("SBX1103", "The image is not pinned by digest", Severity.Warning,
         "Reference the image as name@sha256:<digest> so the sandbox cannot change under you.");
+    public static readonly SandboxCode BakedImageNotRecorded = new("SBX1104", "The baked tag holds an image bake did not record", Severity.Error,
+        "Run `sandboxbuild bake --force` to bake it again, or `sandboxbuild bake --adopt` if you baked that image yourself.");
+    public static readonly SandboxCode ProbeVolumeTampered = new("SBX1106", "The probe volume does not hold exactly the probe's files", Severity.Error,
+        "Stop the sandboxes that use it (`sandboxbuild stop --all`) and remove the volume (`docker volume rm <name>`); the next run recreates it.");
     public static readonly SandboxCode BakePrerequisite = new("SBX1201", "Baking needs root and debootstrap", Severity.Error,
         "Run as root on Debian or Ubuntu with `apt-get install -y debootstrap`.");
     public static readonly SandboxCode BakeFailed = new("SBX1202", "Baking the sandbox image failed", Severity.Error,
@@ -87,6 +91,31 @@ public static class Codes
         "Give every tmpfs a size (e.g. `/tmp: 1g`).");
     public static readonly SandboxCode TimeoutMissing = new("SBX2023", "No wall-clock timeout", Severity.Error,
         "Set `timeout: 30m` (any positive duration).");
+
+    public static readonly SandboxCode TargetCoversSystemPath = new("SBX2024", "A mount or tmpfs covers a system folder of the image or the probe", Severity.Error,
+        "Mount under /workspace, /home/sandbox or /tmp; never at or over /usr, /bin, /lib*, /etc, /proc, /sys, /dev, /usr/share/dotnet or /opt/sandboxbuild.");
+    public static readonly SandboxCode RootGroup = new("SBX2025", "The sandbox runs in the root group", Severity.Error,
+        "Set `user: \"1000:1000\"` (a non-zero gid).");
+    public static readonly SandboxCode UserUnresolved = new("SBX2026", "The sandbox user cannot be resolved to numbers", Severity.Error,
+        "Write the user as numeric uid:gid, e.g. `user: \"1000:1000\"`.");
+    public static readonly SandboxCode SeccompNotPinned = new("SBX2027", "A custom seccomp profile is not pinned by the trusted side", Severity.Error,
+        "Use `seccomp: default`, or pin the profile's sha256 in the caller's policy file (`seccomp_sha256:`).");
+    public static readonly SandboxCode MountUnresolvable = new("SBX2028", "A mount source cannot be resolved", Severity.Error,
+        "Point the mount at an existing folder without link loops.");
+
+    // 25xx: the repository against the trusted floor.
+    public static readonly SandboxCode RepositoryLoosens = new("SBX2501", "The repository's policy loosens the trusted floor", Severity.Error,
+        "Remove the setting from the repository, or let the trusted side allow it (a flag, a policy file outside the source, the approved baseline); a local user who trusts the repository can pass --trust-repository-policy.");
+    public static readonly SandboxCode RepositoryImage = new("SBX2502", "The repository chose the sandbox image", Severity.Error,
+        "Remove `image:` from the repository's policy; the caller chooses the image (--image, the action's image input, SandboxImage on the command line).");
+    public static readonly SandboxCode RepositoryOutputPath = new("SBX2503", "The repository chose the output folder", Severity.Error,
+        "Remove `output.path` from the repository's policy; the caller chooses the output folder (-o, the action's output input, SandboxOutput on the command line).");
+    public static readonly SandboxCode MountLeavesSource = new("SBX2504", "A mount resolves outside the source", Severity.Error,
+        "Mount only folders inside the repository, without links out of it; a folder elsewhere must be named by the trusted side by its own path.");
+    public static readonly SandboxCode RepositoryPolicyTrusted = new("SBX2505", "The repository's policy is trusted: its loosenings take effect", Severity.Warning,
+        "Only for repositories you trust; leave out --trust-repository-policy (and SANDBOXBUILD_TRUST_REPOSITORY_POLICY) to hold the repository to the floor.");
+    public static readonly SandboxCode CallerFileInsideSource = new("SBX2506", "A policy or baseline file the caller named is inside the repository", Severity.Warning,
+        "A file inside the repository can only tighten; keep the policy or baseline that sets the floor outside the source.");
 
     // 2050-2069: credential material found by name and content in the host folders a sandbox mounts.
     public static readonly SandboxCode CredentialMaterialInMount = new("SBX2050", "Credential material is in a mounted folder", Severity.Error,
@@ -202,13 +231,19 @@ public static class Codes
     public static readonly SandboxCode SandboxNotFound = new("SBX3007", "No running sandbox for this repository", Severity.Error,
         "Start one with `sandboxbuild start`.");
     public static readonly SandboxCode OutputFolderNotOurs = new("SBX3008", "The output folder holds files SandboxBuild did not write", Severity.Error,
-        "Choose an empty output folder, or delete it; SandboxBuild replaces only folders it created.");
+        "Choose an empty output folder, or delete it yourself; SandboxBuild empties only folders it created and recorded.");
     public static readonly SandboxCode Killed = new("SBX3009", "The sandbox was stopped", Severity.Error,
         "It was stopped by `sandboxbuild stop` or the engine.");
     public static readonly SandboxCode SourceUnreadable = new("SBX3010", "The sandbox user cannot read the source", Severity.Error,
         "Make the folder readable (`chmod -R o+rX <folder>`), or set `user:` in sandbox.yml to the folder owner's uid:gid.");
     public static readonly SandboxCode TestFailed = new("SBX3011", "A test failed inside the sandbox", Severity.Error,
         "Read the test's message; run it with SandboxSkip=true (or `dotnet test` outside) to debug natively.");
+    public static readonly SandboxCode OutputHoldsSource = new("SBX3301", "The output folder is the source or holds it", Severity.Error,
+        "Choose an output folder inside the source or elsewhere, never the source itself or a folder above it.");
+    public static readonly SandboxCode OutputThroughLink = new("SBX3302", "The output path goes through a link", Severity.Error,
+        "Remove the link, or choose an output path without links inside the repository.");
+    public static readonly SandboxCode OutputRecordFailed = new("SBX3303", "The output folder's ownership record cannot be kept", Severity.Error,
+        "Check that the state folder (SANDBOXBUILD_STATE_DIR, else ~/.local/state/sandboxbuild) is writable.");
 
     // 34xx: staging the source.
     public static readonly SandboxCode SourceFilesSkipped = new("SBX3401", "Files the sandbox user cannot read were not staged", Severity.Warning,

@@ -20,6 +20,9 @@ public sealed record BakeOptions
 
     public bool Force { get; init; }
 
+    /// <summary>Record the image the tag holds now as the baked one, without baking: the user vouches for it.</summary>
+    public bool Adopt { get; init; }
+
     public string CacheDirectory { get; init; } = "/var/cache/sandboxbuild";
 
     public static string DefaultTag => $"sandboxbuild/sdk:{Environment.Version.Major}.{Environment.Version.Minor}";
@@ -46,8 +49,12 @@ public static class ImageBaker
     {
         if (!options.Force && await ImageResolver.InspectAsync(engine, options.Tag, cancellationToken) is { } existing)
         {
-            log.Info($"The image {options.Tag} is already baked ({existing.Id[..19]}); use --force to bake it again.");
-            return existing;
+            return await KeepExistingAsync(engine, options, existing, log, cancellationToken);
+        }
+
+        if (options.Adopt)
+        {
+            throw new SandboxException(Codes.InvalidInput, $"There is no image {options.Tag} to adopt.", "Run `sandboxbuild bake` to bake it.");
         }
 
         var dotnetRoot = LocateSdk(options.DotnetRoot);
@@ -108,8 +115,33 @@ public static class ImageBaker
             throw new SandboxException(Codes.BakeFailed, $"The engine did not import the image: {error ?? "no image after import"}.");
         }
 
-        log.Info($"Baked {options.Tag} ({baked.Id[..19]}).");
-        return baked;
+        // The fallback uses exactly this ID from now on, whatever the tag or the label later say.
+        await BakedImageRecord.WriteAsync(engine, baked, options.Tag, cancellationToken);
+        log.Info($"Baked {options.Tag} ({baked.Id[..19]}); recorded in {BakedImageRecord.FilePath}.");
+        return baked with { Reference = baked.Id, Baked = true };
+    }
+
+    /// <summary>
+    /// An image already holds the tag: it is the baked one only if bake recorded exactly its ID (or the user
+    /// adopts it now). Anyone able to build an image could have put an image with our label under that tag.
+    /// </summary>
+    private static async Task<ResolvedImage> KeepExistingAsync(EngineConnection engine, BakeOptions options, ResolvedImage existing, ISandboxLog log, CancellationToken cancellationToken)
+    {
+        if (await BakedImageRecord.ReadAsync(engine, cancellationToken) is { } record && record.Id == existing.Id)
+        {
+            log.Info($"The image {options.Tag} is already baked ({existing.Id[..19]}); use --force to bake it again.");
+            return existing with { Reference = existing.Id, Baked = true };
+        }
+
+        if (!options.Adopt)
+        {
+            throw new SandboxException(Codes.BakedImageNotRecorded,
+                $"The image {options.Tag} ({existing.Id[..19]}) exists, but bake did not record it, so it is not used as the baked image.");
+        }
+
+        await BakedImageRecord.WriteAsync(engine, existing, options.Tag, cancellationToken);
+        log.Warning(Codes.BakedImageNotRecorded, $"Adopted {options.Tag} ({existing.Id[..19]}) as the baked image on your word; recorded in {BakedImageRecord.FilePath}.");
+        return existing with { Reference = existing.Id, Baked = true };
     }
 
     private static string PackageListKey() =>

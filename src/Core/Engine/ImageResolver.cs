@@ -14,7 +14,8 @@ public sealed record ResolvedImage(string Reference, string Id, IReadOnlyList<st
 
 /// <summary>
 /// Makes sure the policy's image is present: used as is when it is, pulled when allowed, and for the default
-/// image only, replaced by the newest baked image when it cannot be pulled (air-gapped machines, this CI).
+/// image only, replaced by the image `bake` recorded (by its ID) when it cannot be pulled (air-gapped
+/// machines, this CI). The baked label is only a description: derived images inherit it.
 /// </summary>
 public static class ImageResolver
 {
@@ -48,7 +49,7 @@ public static class ImageResolver
         if (policy.Image == SandboxPolicy.OfficialImage && await FindBakedAsync(engine, cancellationToken) is { } baked)
         {
             log.Warning(Codes.ImagePullFailedUsingBaked,
-                $"The default image could not be used ({whyNot}); using the baked image {baked.Reference} ({baked.Id[..19]}).");
+                $"The default image could not be used ({whyNot}); using the baked image {baked.Reference} (recorded by `bake`).");
             return baked;
         }
 
@@ -63,8 +64,7 @@ public static class ImageResolver
         try
         {
             var image = await engine.Client.Images.InspectImageAsync(reference, cancellationToken);
-            var baked = image.Config?.Labels?.ContainsKey(BakedLabel) == true;
-            return new ResolvedImage(reference, image.ID, image.RepoDigests?.ToArray() ?? [], baked);
+            return new ResolvedImage(reference, image.ID, image.RepoDigests?.ToArray() ?? [], Baked: false);
         }
         catch (DockerImageNotFoundException)
         {
@@ -72,19 +72,20 @@ public static class ImageResolver
         }
     }
 
+    /// <summary>
+    /// The image `bake` recorded for this engine, referenced by its ID so a re-tagged or derived image can
+    /// never stand in for it; null when none is recorded or it is gone.
+    /// </summary>
     public static async Task<ResolvedImage?> FindBakedAsync(EngineConnection engine, CancellationToken cancellationToken)
     {
-        var images = await engine.Client.Images.ListImagesAsync(new ImagesListParameters
+        if (await BakedImageRecord.ReadAsync(engine, cancellationToken) is not { } record)
         {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{BakedLabel}=true"] = true } },
-        }, cancellationToken);
-        // Images built on a baked one (the action's) inherit its label; they say what they are instead.
-        var newest = images
-            .Where(i => i.RepoTags?.Any(t => t != "<none>:<none>") == true)
-            .Where(i => i.Labels?.TryGetValue("dev.sandboxbuild.role", out var role) != true || role == "sandbox")
-            .OrderByDescending(i => i.Created)
-            .FirstOrDefault();
-        return newest is null ? null : await InspectAsync(engine, newest.RepoTags.First(t => t != "<none>:<none>"), cancellationToken);
+            return null;
+        }
+
+        return await InspectAsync(engine, record.Id, cancellationToken) is { } image && image.Id == record.Id
+            ? image with { Reference = record.Id, Baked = true }
+            : null;
     }
 
     private static async Task<string?> TryPullAsync(EngineConnection engine, string reference, ISandboxLog log, CancellationToken cancellationToken)
@@ -117,7 +118,8 @@ public static class ImageResolver
 
     private static void WarnIfUnpinned(SandboxPolicy policy, ResolvedImage image, ISandboxLog log)
     {
-        if (!policy.Image.Contains("@sha256:", StringComparison.Ordinal) && !image.Baked)
+        // An image ID is as fixed as a digest.
+        if (!policy.Image.Contains("@sha256:", StringComparison.Ordinal) && !policy.Image.StartsWith("sha256:", StringComparison.Ordinal) && !image.Baked)
         {
             log.Warning(Codes.ImageNotPinned, $"The image '{policy.Image}' is referenced by tag; it is {image.Digest}.", policy.Origin.Locate("image"));
         }

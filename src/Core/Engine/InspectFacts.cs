@@ -40,6 +40,7 @@ public static class InspectFacts
                 "unconfined" => "unconfined",
                 _ => "custom",
             },
+            SeccompProfileSha256 = SecurityOption(options, "seccomp") is { } profile and not "unconfined" ? Policy.SeccompProfile.Sha256OfContent(profile) : null,
             AppArmor = SecurityOption(options, "apparmor") ?? (inspect.AppArmorProfile is "unconfined" ? "unconfined" : "default"),
             // Docker fills MaskedPaths and ReadonlyPaths at create time; empty lists mean systempaths=unconfined.
             SystemPathsUnmasked = host.MaskedPaths is null || host.MaskedPaths.Count == 0 || host.ReadonlyPaths is null || host.ReadonlyPaths.Count == 0,

@@ -55,6 +55,12 @@ public sealed record IsolationFacts
 
     public string User { get; init; } = "";
 
+    /// <summary>The image's accounts, when they were read; without them only a numeric `uid:gid` can be judged.</summary>
+    public Policy.UserAccounts? Accounts { get; init; }
+
+    /// <summary>The sha256 of a custom seccomp profile's content, when one is used.</summary>
+    public string? SeccompProfileSha256 { get; init; }
+
     public string PidMode { get; init; } = "";
 
     public string IpcMode { get; init; } = "";

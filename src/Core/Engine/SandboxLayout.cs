@@ -25,11 +25,23 @@ public sealed record SandboxLayout
 
     public static string PackageTarget(int index) => $"{PackageMountRoot}/{index}";
 
+    /// <summary>
+    /// The extra mounts with their host paths as the engine will bind them: relative to the source, `~`
+    /// expanded, every link followed. Judged and created from this same list, so a link cannot differ between.
+    /// </summary>
     public static IReadOnlyList<MountSpec> ResolveExtraMounts(SandboxPolicy policy, string sourceDirectory) =>
-        policy.Mounts.Select(m => m with { Source = Path.GetFullPath(ExpandHome(m.Source), sourceDirectory) }).ToArray();
+        policy.Mounts.Select(m => m with { Source = Resolve(m, sourceDirectory, policy.Origin) }).ToArray();
 
-    private static string ExpandHome(string path) =>
-        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
-            ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..]
-            : path;
+    private static string Resolve(MountSpec mount, string sourceDirectory, PolicyOrigin origin)
+    {
+        try
+        {
+            return HostPath.Resolve(mount.Source, sourceDirectory);
+        }
+        catch (IOException e)
+        {
+            throw new Diagnostics.SandboxException(Diagnostics.Codes.MountUnresolvable, $"The mount source '{mount.Source}' cannot be resolved: {e.Message}.",
+                location: origin.Locate($"mounts.{mount.Target}"));
+        }
+    }
 }

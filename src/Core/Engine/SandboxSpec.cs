@@ -107,9 +107,10 @@ public static class SandboxSpec
     {
         try
         {
-            return File.ReadAllText(policy.Seccomp);
+            // Read once and checked against the trusted pin here, so the bytes the engine gets are the ones judged.
+            return SeccompProfile.ReadPinned(policy.Seccomp, policy.SeccompSha256);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new SandboxException(Codes.PolicyInvalid, $"The seccomp profile '{policy.Seccomp}' cannot be read: {e.Message}",
                 location: policy.Origin.Locate("seccomp"));

@@ -13,7 +13,19 @@ namespace SandboxBuild.Policy;
 /// </summary>
 public static class PolicyCanonical
 {
-    public static JsonObject ToNode(SandboxPolicy p) => new()
+    public static JsonObject ToNode(SandboxPolicy p)
+    {
+        var node = Node(p);
+        // Only a pinned custom profile adds the key, so the identity of every other policy stays as it was.
+        if (p.SeccompSha256 is { } pin)
+        {
+            node["seccomp_sha256"] = pin;
+        }
+
+        return node;
+    }
+
+    private static JsonObject Node(SandboxPolicy p) => new()
     {
         ["image"] = p.Image,
         ["network"] = p.Network,

@@ -17,6 +17,9 @@ internal static class PolicyKeys
         ["cap_add"] = (p, v, r, _) => r.List(v, "cap_add") is { } l ? p with { CapAdd = l } : p,
         ["no_new_privileges"] = (p, v, r, _) => r.Bool(v, "no_new_privileges") is { } b ? p with { NoNewPrivileges = b } : p,
         ["seccomp"] = (p, v, r, _) => r.Scalar(v, "seccomp") is { Length: > 0 } s ? p with { Seccomp = s } : p,
+        ["seccomp_sha256"] = (p, v, r, _) => r.Scalar(v, "seccomp_sha256") is { } s
+            ? s.Trim().ToLowerInvariant() is { Length: 64 } h && h.All(char.IsAsciiHexDigit) ? p with { SeccompSha256 = h } : Invalid(p, r, v, "'seccomp_sha256' must be 64 hex digits.")
+            : p,
         ["apparmor"] = (p, v, r, _) => r.Scalar(v, "apparmor") is { Length: > 0 } s ? p with { AppArmor = s } : p,
         ["system_paths"] = (p, v, r, _) => OneOf(r, v, "system_paths", "masked", "unconfined") is { } s ? p with { SystemPaths = s } : p,
         ["read_only"] = (p, v, r, _) => r.Bool(v, "read_only") is { } b ? p with { ReadOnlyRootFilesystem = b } : p,

@@ -5,38 +5,26 @@ using YamlDotNet.RepresentationModel;
 namespace SandboxBuild.Policy;
 
 /// <summary>
-/// Reads `sandbox.yml` over the built-in defaults. Unknown keys and bad values are errors with their line;
-/// every problem in the file is reported, not only the first.
+/// Reads a policy file (`sandbox.yml` format) over a base policy. Unknown keys and bad values are errors with
+/// their line; every problem in the file is reported, not only the first. Which files apply, and how far a
+/// repository's may go, is <see cref="PolicyResolver"/>'s decision.
 /// </summary>
 public static class PolicyLoader
 {
     public const string DefaultFileName = "sandbox.yml";
 
-    /// <summary>The explicit policy file, else `sandbox.yml` in the source folder, else the built-in defaults.</summary>
-    public static SandboxPolicy Resolve(string? explicitPath, string sourceDirectory)
-    {
-        if (!string.IsNullOrEmpty(explicitPath))
-        {
-            if (!File.Exists(explicitPath))
-            {
-                throw new SandboxException(Codes.PolicyInvalid, $"The policy file '{explicitPath}' does not exist.",
-                    "Pass the path of an existing sandbox.yml, or leave it out to use the built-in defaults.");
-            }
-
-            return Load(explicitPath);
-        }
-
-        var conventional = Path.Combine(sourceDirectory, DefaultFileName);
-        return File.Exists(conventional) ? Load(conventional) : SandboxPolicy.Default;
-    }
-
     public static SandboxPolicy Load(string path) => Parse(File.ReadAllText(path), Path.GetFullPath(path));
 
-    public static SandboxPolicy Parse(string yaml, string fileName)
+    public static SandboxPolicy Load(string path, SandboxPolicy basePolicy) => Parse(File.ReadAllText(path), Path.GetFullPath(path), basePolicy);
+
+    public static SandboxPolicy Parse(string yaml, string fileName) => Parse(yaml, fileName, SandboxPolicy.Default);
+
+    /// <summary>Reads a policy file over <paramref name="basePolicy"/>: keys the file leaves out keep the base's values.</summary>
+    public static SandboxPolicy Parse(string yaml, string fileName, SandboxPolicy basePolicy)
     {
         var values = new YamlValues(fileName);
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        var policy = SandboxPolicy.Default;
+        var policy = basePolicy;
 
         YamlStream stream = [];
         try
@@ -57,6 +45,20 @@ public static class PolicyLoader
             }
         }
 
+        if (values.Problems.Count > 0)
+        {
+            throw SandboxException.Many(Codes.PolicyInvalid, values.Problems);
+        }
+
+        return policy with { Origin = new PolicyOrigin(fileName, lines) };
+    }
+
+    /// <summary>Applies an already built mapping (repository settings) over <paramref name="basePolicy"/>.</summary>
+    internal static SandboxPolicy Apply(YamlMappingNode root, string fileName, SandboxPolicy basePolicy)
+    {
+        var values = new YamlValues(fileName);
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var policy = PolicyKeys.Apply(basePolicy, root, values, lines);
         if (values.Problems.Count > 0)
         {
             throw SandboxException.Many(Codes.PolicyInvalid, values.Problems);

@@ -34,6 +34,12 @@ public sealed record SandboxPolicy
     /// <summary>`default`, `unconfined`, or the path of a seccomp profile (JSON).</summary>
     public string Seccomp { get; init; } = "default";
 
+    /// <summary>
+    /// The sha256 of the custom seccomp profile's bytes, pinned by the trusted side. A custom profile runs only
+    /// when its file has exactly this hash; a repository can neither choose a profile nor pin one.
+    /// </summary>
+    public string? SeccompSha256 { get; init; }
+
     /// <summary>`default`, `unconfined`, or a profile name.</summary>
     public string AppArmor { get; init; } = "default";
 

@@ -48,19 +48,20 @@ public sealed class RunPipeline(ISandboxLog log)
     private static async Task StagesAsync(RunRecord run, CancellationToken cancellationToken)
     {
         var request = run.Request;
-        SandboxPolicy policy;
+        PolicyResolution resolution;
         Baseline? baseline;
         using (run.Stage("policy"))
         {
-            policy = ResolvePolicy(run);
+            resolution = ResolvePolicy(run);
             baseline = request.BaselineFile is null ? null : Baseline.Read(request.BaselineFile);
         }
 
+        var policy = resolution.Policy;
         var host = HostContext.Current(run.Source);
         ValidationReport staticReport;
         using (run.Stage("static gate"))
         {
-            staticReport = JudgeStatic(run, policy, host);
+            staticReport = JudgeStatic(run, resolution, host);
         }
 
         // A command never starts on a policy that fails; a proving run (validate) goes on to show the same
@@ -113,31 +114,46 @@ public sealed class RunPipeline(ISandboxLog log)
         }
     }
 
-    /// <summary>Policy: the effective policy, the command and the publish folder.</summary>
-    private static SandboxPolicy ResolvePolicy(RunRecord run)
+    /// <summary>
+    /// Policy: the trusted floor with the repository's policy merged on top (tighten-only), the command and the
+    /// publish folder. A refused loosening never takes effect; it fails the static gate.
+    /// </summary>
+    private static PolicyResolution ResolvePolicy(RunRecord run)
     {
         var request = run.Request;
-        var policy = request.Overrides.ApplyTo(PolicyLoader.Resolve(request.PolicyFile, run.Source));
+        var inputs = request.PolicyInputs();
+        var resolution = PolicyResolver.Resolve(inputs, run.Source);
         if (request.Purpose == RunPurpose.Command)
         {
-            run.Command = CommandPlan.For(request.Command, policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory)).Command;
-            run.PublishDirectory = Path.GetFullPath(request.PublishDirectory ?? policy.OutputPath, run.Source);
-            // A test run publishes its reports unless the caller declared otherwise.
-            policy = TestRunArtifacts.ApplyTo(policy, run.Command);
+            run.Command = CommandPlan.For(request.Command, resolution.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory)).Command;
+            run.PublishDirectory = Path.GetFullPath(request.PublishDirectory ?? resolution.Policy.OutputPath, run.Source);
+            if (TestRunArtifacts.IsTestRun(run.Command))
+            {
+                // A test run publishes its reports unless the trusted side declared more: a default of the floor, which
+                // the repository may narrow but never widen.
+                resolution = PolicyResolver.Resolve(inputs with
+                {
+                    DefaultArtifactInclude = TestRunArtifacts.IncludeFor(run.Command, resolution.Policy.OutputTarget, []),
+                }, run.Source);
+            }
         }
 
-        run.Policy = policy;
+        foreach (var notice in resolution.Notices)
+        {
+            run.Log.Warning(notice.Code, notice.Message, notice.Location);
+        }
 
-        run.Log.Detail($"[input] source={run.Source} policy={policy.Origin.File ?? "built-in"} lease={request.Lease} publish={run.PublishDirectory} run={run.RunId}");
+        run.Policy = resolution.Policy;
+        run.Log.Detail($"[input] source={run.Source} policy={resolution.RepositoryFile ?? resolution.Policy.Origin.File ?? "built-in"} lease={request.Lease} publish={run.PublishDirectory} run={run.RunId}");
         run.Log.Detail($"[input] command={(run.Command is null ? "(none: prove the sandbox)" : string.Join(' ', run.Command))}");
         RepositoryRequests.Log(request.RepositorySettings, run.Log);
-        return policy;
+        return resolution;
     }
 
     /// <summary>Static gate: the policy and any compose files, judged before anything starts.</summary>
-    private static ValidationReport JudgeStatic(RunRecord run, SandboxPolicy policy, HostContext host)
+    private static ValidationReport JudgeStatic(RunRecord run, PolicyResolution resolution, HostContext host)
     {
-        var report = Gate.JudgeStatic(policy, run.Source, host);
+        var report = Gate.JudgeStatic(resolution, run.Source, host);
         foreach (var file in run.Request.ComposeFiles)
         {
             report = report.With(Validation.Compose.ComposeReader.Judge(file, host));
@@ -160,7 +176,7 @@ public sealed class RunPipeline(ISandboxLog log)
         var probeVolume = ProbeVolume.EnsureAsync(engine, image.Reference, cancellationToken);
         if (run.PublishDirectory is { } publish)
         {
-            PublishFolder.Prepare(publish);
+            PublishFolder.Prepare(publish, run.Source);
         }
 
         return new RunSetup

@@ -110,8 +110,21 @@ public sealed record RunRequest
     /// </summary>
     public IReadOnlyList<string> RepositorySettings { get; init; } = [];
 
+    /// <summary>The trusted side opts in to the repository's policy (--trust-repository-policy); every run warns.</summary>
+    public bool TrustRepositoryPolicy { get; init; }
+
     /// <summary>A free-form description of where the source came from, for provenance (e.g. owner/repo@sha).</summary>
     public string? SourceDescription { get; init; }
+
+    /// <summary>What the policy resolver needs from this request: the trusted layers and the repository's settings.</summary>
+    public TrustedPolicyInputs PolicyInputs() => new()
+    {
+        PolicyFile = PolicyFile,
+        Overrides = Overrides,
+        BaselineFile = BaselineFile,
+        RepositorySettings = RepositorySettings,
+        TrustRepositoryPolicy = TrustRepositoryPolicy,
+    };
 
     /// <summary>For experts and for tests that must build a weakened sandbox: edits the raw create request of a fresh sandbox.</summary>
     public SandboxCustomization? Customize { get; init; }

@@ -18,13 +18,7 @@ public sealed class StatePaths
 
     public static StatePaths For(string repositoryPath)
     {
-        var baseFolder = Environment.GetEnvironmentVariable("SANDBOXBUILD_STATE_DIR") is { Length: > 0 } configured
-            ? configured
-            : Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg
-                ? Path.Combine(xdg, "sandboxbuild")
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "sandboxbuild");
-        var root = Path.Combine(baseFolder, SandboxLabels.RepoId(repositoryPath));
-        CreatePrivate(baseFolder);
+        var root = Path.Combine(Host.StateRoot.Path(), SandboxLabels.RepoId(repositoryPath));
         CreatePrivate(root);
         CreatePrivate(Path.Combine(root, "runs"));
         return new StatePaths(root);
@@ -34,8 +28,5 @@ public sealed class StatePaths
 
     public string RunFolder(string runId) => Path.Combine(RunsFolder, runId);
 
-    public static void CreatePrivate(string path)
-    {
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    public static void CreatePrivate(string path) => Host.StateRoot.CreatePrivate(path);
 }

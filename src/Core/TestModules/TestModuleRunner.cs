@@ -48,7 +48,7 @@ public sealed class TestModuleRunner(ISandboxLog log)
         var arguments = TestModules.ModuleArguments.Parse(request.ModuleArguments);
         InvokerEnvironment.Restore(log);
         var source = Path.GetFullPath(request.Run.SourceDirectory);
-        var outputTarget = request.Run.Overrides.ApplyTo(PolicyLoader.Resolve(request.Run.PolicyFile, source)).OutputTarget;
+        var outputTarget = PolicyResolver.Resolve(request.Run.PolicyInputs(), source).Policy.OutputTarget;
         var command = new List<string>(ProbeRunner.Command("test-module", "--project", Path.GetFileName(request.Project), "--record", $"{outputTarget}/{RecordFolder}/{TestRecord.FileName}"));
         AddIf(command, "--configuration", request.Configuration);
         AddIf(command, "--framework", request.TargetFramework);

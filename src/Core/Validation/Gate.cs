@@ -15,6 +15,10 @@ public static class Gate
 {
     internal static readonly string[] CredentialFolders = [".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet"];
 
+    /// <summary>The static gate over a resolved policy: the repository's refused loosenings and the policy's own checks.</summary>
+    public static ValidationReport JudgeStatic(PolicyResolution resolution, string sourceDirectory, HostContext host) =>
+        JudgeStatic(resolution.Policy, sourceDirectory, host).With(PolicyFindings.From(resolution));
+
     public static ValidationReport JudgeStatic(SandboxPolicy policy, string sourceDirectory, HostContext host)
     {
         var facts = PolicyFacts.From(policy, sourceDirectory);
@@ -22,7 +26,7 @@ public static class Gate
         var credentials = Credentials.CredentialChecks.Judge(Credentials.CredentialChecks.Gather(facts, host), facts.Source, facts.Locate);
         return new()
         {
-            Findings = [.. IsolationChecks.Judge(facts, host), .. credentials],
+            Findings = [.. IsolationChecks.Judge(facts, host with { SeccompPin = policy.SeccompSha256 }), .. credentials],
             PolicySha256 = PolicyCanonical.Sha256(policy),
             ImageReference = policy.Image,
         };
@@ -38,29 +42,39 @@ public static class Gate
 
         var describing = container.DescribeAsync(cancellationToken);
         var engineFacts = engine.GetFactsAsync(cancellationToken);
+        // Read while inspect and the listeners are under way; awaited before the probe runs.
+        var volumeCheck = ProbeVolume.VerifyInContainerAsync(engine, container.Id, cancellationToken);
         string? imageId = null;
         try
         {
             var description = await describing;
             imageId = description.ImageId;
-            findings.AddRange(IsolationChecks.Judge(description.Isolation(outputTargets), host));
+            var facts = description.Isolation(outputTargets);
+            if (!UserSpec.Parse(facts.User).IsExplicitNumeric)
+            {
+                // A name (or a uid without a group) means what the image's accounts say; they are read from the image, not the running sandbox.
+                facts = facts with { Accounts = await ImageAccounts.TryReadAsync(engine, description.ImageId, cancellationToken) };
+            }
+
+            findings.AddRange(IsolationChecks.Judge(facts, host with { SeccompPin = policy.SeccompSha256 }));
         }
         catch (Exception e) when (e is EngineException or SandboxException)
         {
             findings.Add(Finding.Fail(Codes.InspectUnavailable, FactSource.Container, "docker inspect", e.Message, "a complete inspect"));
         }
 
-        EngineFacts? facts = null;
+        EngineFacts? engineInfo = null;
         try
         {
-            facts = await engineFacts;
+            engineInfo = await engineFacts;
         }
         catch (EngineException e)
         {
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
 
-        var (probeFindings, probe) = await ProbeAsync(engine, container, listeners => Request(policy, layout, host, listeners), SandboxLayout.ProbeMount, listenAddress, cancellationToken);
+        var (probeFindings, probe) = await ProbeAsync(engine, container, listeners => Request(policy, layout, host, listeners), SandboxLayout.ProbeMount, listenAddress,
+            cancellationToken, volumeCheck);
         findings.AddRange(probeFindings);
 
         return new ValidationReport
@@ -69,16 +83,17 @@ public static class Gate
             PolicySha256 = PolicyCanonical.Sha256(policy),
             ImageReference = policy.Image,
             ImageDigest = imageId,
-            Engine = facts,
+            Engine = engineInfo,
             ContainerId = container.Id,
             Duration = clock.Elapsed,
             Probe = probe,
         };
     }
 
+    /// <param name="volumeCheck">For our own sandboxes: the probe volume's content check, which must pass before the probe runs.</param>
     internal static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
         EngineConnection engine, SandboxContainer container, Func<HostListeners?, ProbeRequest> makeRequest, string probeDirectory, System.Net.IPAddress? listenAddress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Task<string?>? volumeCheck = null)
     {
         var findings = new List<Finding>();
         HostListeners? listeners = null;
@@ -89,6 +104,24 @@ public static class Gate
         catch (SandboxException e)
         {
             findings.Add(Finding.Fail(e.Code, FactSource.Probe, "host-side listener", e.Message, "a listener on the engine's bridge"));
+        }
+
+        // The probe's answers are only as good as its files: the volume must hold exactly ours before it runs.
+        var volumeProblem = volumeCheck is null ? null : await volumeCheck;
+        if (volumeProblem is not null and not ProbeVolume.MissingFolder)
+        {
+            findings.Add(Finding.Fail(Codes.ProbeVolumeTampered, FactSource.Probe, "probe volume", volumeProblem, "exactly the probe's own files"));
+            if (listeners is not null)
+            {
+                await listeners.DisposeAsync();
+            }
+
+            return (findings, null);
+        }
+
+        if (volumeCheck is not null && volumeProblem is null)
+        {
+            findings.Add(Finding.Pass(Codes.ProbeVolumeTampered, FactSource.Probe, "probe volume", "the probe's own files", "exactly the probe's own files"));
         }
 
         try

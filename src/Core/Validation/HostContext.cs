@@ -15,6 +15,9 @@ public sealed record HostContext
     /// <summary>The repository (source folder) the sandbox builds; it must never be writable.</summary>
     public string? RepositoryRoot { get; init; }
 
+    /// <summary>The sha256 the trusted side pinned for a custom seccomp profile; any other custom profile fails.</summary>
+    public string? SeccompPin { get; init; }
+
     /// <summary>A home folder: one of ours, or any /home/NAME, /Users/NAME or /root, existing here or not (the engine's host may differ).</summary>
     public bool IsHome(string path)
     {

@@ -32,6 +32,12 @@ public static class IsolationChecks
 
         yield return Finding.Judge(f.Seccomp != "unconfined", Codes.SeccompUnconfined, source, "seccomp", f.Seccomp, "default or a profile", f.Locate("seccomp"));
 
+        // A custom profile can allow anything: it runs only when the trusted side pinned exactly its content.
+        var pinned = f.Seccomp != "custom" || (host.SeccompPin is { } pin && string.Equals(pin, f.SeccompProfileSha256, StringComparison.OrdinalIgnoreCase));
+        yield return Finding.Judge(pinned, Codes.SeccompNotPinned, source, "seccomp profile",
+            f.Seccomp != "custom" ? f.Seccomp : $"custom, sha256 {f.SeccompProfileSha256 ?? "unreadable"}",
+            host.SeccompPin is { } expected ? $"the pinned sha256 {expected}" : "default, or a profile the trusted side pinned", f.Locate("seccomp"));
+
         yield return Finding.Judge(f.AppArmor != "unconfined", Codes.AppArmorUnconfined, source, "apparmor", f.AppArmor, "not unconfined", f.Locate("apparmor"));
 
         yield return Finding.Judge(!f.SystemPathsUnmasked, Codes.SystemPathsUnmasked, source, "kernel paths",
@@ -40,7 +46,10 @@ public static class IsolationChecks
         yield return Finding.Judge(f.ReadOnlyRootFilesystem, Codes.RootFilesystemWritable, source, "read-only root filesystem",
             Flag(f.ReadOnlyRootFilesystem), "true", f.Locate("read_only"));
 
-        yield return Finding.Judge(!IsRoot(f.User), Codes.RunsAsRoot, source, "user", Show(f.User), "a non-root uid", f.Locate("user"));
+        foreach (var finding in UserChecks.Judge(f))
+        {
+            yield return finding;
+        }
 
         yield return JudgeNamespaces(f);
 
@@ -74,13 +83,16 @@ public static class IsolationChecks
             yield return finding;
         }
 
+        yield return TargetChecks.Judge(f);
+
         yield return JudgeEnvironment(f);
     }
 
+    /// <summary>Root for certain, without the image: uid 0 in any numeric spelling (`00`, `+0`), `root`, or no user at all.</summary>
     public static bool IsRoot(string user)
     {
-        var name = user.Split(':')[0].Trim();
-        return name is "" or "0" or "root";
+        var spec = UserSpec.Parse(user);
+        return spec.Uid == 0 || spec.UserName == "root" || (spec.Uid is null && spec.UserName is null && spec.Invalid is null);
     }
 
     private static Finding JudgeNamespaces(IsolationFacts f)

@@ -10,13 +10,24 @@ namespace SandboxBuild.Validation;
 /// </summary>
 internal static class MountChecks
 {
-    private static readonly string[] SystemFolders =
-        ["/", "/etc", "/proc", "/sys", "/dev", "/boot", "/usr", "/var", "/lib", "/lib/modules", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet"];
+    /// <summary>Mounted themselves they expose the host; only the folder itself counts (a project under /usr/src is fine).</summary>
+    private static readonly string[] SystemFolders = ["/", "/usr", "/var", "/lib", "/lib64", "/bin", "/sbin", "/opt", "/run", "/var/run", "/var/lib", "/srv", "/mnt", "/media"];
 
+    /// <summary>Anything at or below these is the host's system or engine state: judged by prefix, never by exact name.</summary>
+    private static readonly string[] SystemTrees =
+    [
+        "/etc", "/proc", "/sys", "/dev", "/boot", "/lib/modules", "/usr/lib/modules", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet",
+        "/var/lib/containers", "/var/lib/rancher", "/var/lib/buildkit", "/var/lib/podman", "/run/docker", "/var/run/docker", "/run/containerd",
+        "/var/run/containerd", "/run/podman", "/run/crio", "/run/user", "/var/run/user", "/run/secrets", "/var/run/secrets", "/var/log",
+        "/var/lib/sandboxbuild", "/var/cache/sandboxbuild",
+    ];
+
+    /// <summary>Below a home folder, by prefix: credentials and configuration (`~/.config` holds gh, gcloud, NuGet and more).</summary>
     private static readonly string[] CredentialFolders =
     [
-        ".aws", ".ssh", ".kube", ".azure", ".docker", ".nuget/NuGet", ".config/NuGet", ".microsoft/usersecrets", ".gnupg", ".config/gcloud",
-        ".config/gh", ".git-credentials", ".npmrc", ".netrc", ".pypirc", ".m2/settings.xml",
+        ".aws", ".ssh", ".kube", ".azure", ".docker", ".config", ".microsoft", ".gnupg", ".git-credentials", ".gitconfig", ".npmrc", ".netrc",
+        ".pypirc", ".m2", ".gradle", ".cargo/credentials", ".cargo/credentials.toml", ".terraform.d", ".vault-token", ".password-store",
+        ".local/share/keyrings", ".pki", ".dotnet/corefx", ".helm", ".oci", ".bash_history", ".gem/credentials",
     ];
 
     public static IEnumerable<Finding> Judge(IsolationFacts f, HostContext host)
@@ -51,8 +62,7 @@ internal static class MountChecks
             yield return Finding.Fail(Codes.EngineSocketMounted, f.Source, subject, seen, "no engine socket or folder holding one", location);
         }
 
-        if (SystemFolders.Contains(source, StringComparer.Ordinal) || source.StartsWith("/proc/", StringComparison.Ordinal)
-            || source.StartsWith("/sys/", StringComparison.Ordinal) || source.StartsWith("/dev/", StringComparison.Ordinal))
+        if (SystemFolders.Contains(source, StringComparer.Ordinal) || SystemTrees.Any(t => Policy.HostPath.IsWithin(source, t)))
         {
             yield return Finding.Fail(Codes.SystemFolderMounted, f.Source, subject, seen, "no system folder of the host", location);
         }
@@ -122,9 +132,17 @@ internal static class MountChecks
             }
 
             // The package cache is shared read-only on purpose; writable, it would let the sandbox plant packages.
-            if ((inside == ".nuget" || inside.StartsWith(".nuget/packages", StringComparison.Ordinal)) && !readOnly)
+            // Anything else under ~/.nuget (NuGet/NuGet.Config with feed passwords, credential plugins) is credentials.
+            if (inside == ".nuget/packages" || inside.StartsWith(".nuget/packages/", StringComparison.Ordinal))
             {
-                return "the NuGet package cache, writable";
+                if (!readOnly)
+                {
+                    return "the NuGet package cache, writable";
+                }
+            }
+            else if (inside == ".nuget" || inside.StartsWith(".nuget/", StringComparison.Ordinal))
+            {
+                return $"NuGet configuration and credentials under {home}";
             }
         }
 

@@ -29,6 +29,7 @@ public static class PolicyFacts
             CapDrop = policy.CapDrop,
             NoNewPrivileges = policy.NoNewPrivileges,
             Seccomp = policy.Seccomp is "default" or "unconfined" ? policy.Seccomp : "custom",
+            SeccompProfileSha256 = policy.Seccomp is "default" or "unconfined" ? null : SeccompProfile.Sha256OfFile(policy.Seccomp),
             AppArmor = policy.AppArmor,
             SystemPathsUnmasked = policy.SystemPaths == "unconfined",
             ReadOnlyRootFilesystem = policy.ReadOnlyRootFilesystem,
@@ -40,7 +41,8 @@ public static class PolicyFacts
             CgroupnsMode = policy.CgroupnsMode,
             Devices = policy.Devices,
             Memory = policy.Memory,
-            MemorySwap = policy.MemorySwap ?? policy.Memory,
+            // As the engine reads it: 0 is "unset", which it turns into twice the memory.
+            MemorySwap = policy.MemorySwap switch { null => policy.Memory, 0 when policy.Memory > 0 => policy.Memory * 2, { } swap => swap },
             NanoCpus = (long)(policy.Cpus * 1e9),
             PidsLimit = policy.Pids,
             Tmpfs = policy.Tmpfs.Select(t => new TmpfsFact(t.Key, t.Value, origin.Locate($"tmpfs.{t.Key}"))).ToArray(),

@@ -1,10 +1,8 @@
-using SandboxBuild.Artifacts;
 using SandboxBuild.Diagnostics;
 using SandboxBuild.Engine;
 using SandboxBuild.Policy;
 using SandboxBuild.Reporting;
 using SandboxBuild.Validation;
-using SandboxBuild.Validation.BuildLogic;
 
 namespace SandboxBuild.Runs;
 
@@ -52,7 +50,7 @@ public sealed class RunPipeline(ISandboxLog log)
         Baseline? baseline;
         using (run.Stage("policy"))
         {
-            resolution = ResolvePolicy(run);
+            resolution = PolicyStage.Resolve(run);
             baseline = request.BaselineFile is null ? null : Baseline.Read(request.BaselineFile);
         }
 
@@ -61,7 +59,7 @@ public sealed class RunPipeline(ISandboxLog log)
         ValidationReport staticReport;
         using (run.Stage("static gate"))
         {
-            staticReport = JudgeStatic(run, resolution, host);
+            staticReport = PolicyStage.JudgeStatic(run, resolution, host);
         }
 
         // A command never starts on a policy that fails; a proving run (validate) goes on to show the same
@@ -95,13 +93,13 @@ public sealed class RunPipeline(ISandboxLog log)
             RunSetup setup;
             using (run.Stage("prepare"))
             {
-                setup = await PrepareAsync(run, engine, policy, cancellationToken);
+                setup = await LeaseStage.PrepareAsync(run, engine, policy, cancellationToken);
             }
 
             HeldLease held;
             using (run.Stage("lease"))
             {
-                held = await AcquireAsync(run, engine, setup, cancellationToken);
+                held = await LeaseStage.AcquireAsync(run, engine, setup, cancellationToken);
             }
 
             await using var lease = held;
@@ -112,150 +110,6 @@ public sealed class RunPipeline(ISandboxLog log)
         {
             await sweeping;
         }
-    }
-
-    /// <summary>
-    /// Policy: the trusted floor with the repository's policy merged on top (tighten-only), the command and the
-    /// publish folder. A refused loosening never takes effect; it fails the static gate.
-    /// </summary>
-    private static PolicyResolution ResolvePolicy(RunRecord run)
-    {
-        var request = run.Request;
-        var inputs = request.PolicyInputs();
-        var resolution = PolicyResolver.Resolve(inputs, run.Source);
-        if (request.Purpose == RunPurpose.Command)
-        {
-            run.Command = CommandPlan.For(request.Command, resolution.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory)).Command;
-            run.PublishDirectory = Path.GetFullPath(request.PublishDirectory ?? resolution.Policy.OutputPath, run.Source);
-            if (TestRunArtifacts.IsTestRun(run.Command))
-            {
-                // A test run publishes its reports unless the trusted side declared more: a default of the floor, which
-                // the repository may narrow but never widen.
-                resolution = PolicyResolver.Resolve(inputs with
-                {
-                    DefaultArtifactInclude = TestRunArtifacts.IncludeFor(run.Command, resolution.Policy.OutputTarget, []),
-                }, run.Source);
-            }
-        }
-
-        foreach (var notice in resolution.Notices)
-        {
-            run.Log.Warning(notice.Code, notice.Message, notice.Location);
-        }
-
-        run.Policy = resolution.Policy;
-        run.Log.Detail($"[input] source={run.Source} policy={resolution.RepositoryFile ?? resolution.Policy.Origin.File ?? "built-in"} lease={request.Lease} publish={run.PublishDirectory} run={run.RunId}");
-        run.Log.Detail($"[input] command={(run.Command is null ? "(none: prove the sandbox)" : string.Join(' ', run.Command))}");
-        RepositoryRequests.Log(request.RepositorySettings, run.Log);
-        return resolution;
-    }
-
-    /// <summary>Static gate: the policy and any compose files, judged before anything starts.</summary>
-    private static ValidationReport JudgeStatic(RunRecord run, PolicyResolution resolution, HostContext host)
-    {
-        var report = Gate.JudgeStatic(resolution, run.Source, host);
-        foreach (var file in run.Request.ComposeFiles)
-        {
-            report = report.With(Validation.Compose.ComposeReader.Judge(file, host));
-        }
-
-        if (run.Request.BuildLogicRecord is { } record)
-        {
-            report = report.With(BuildLogicGate.Judge(run.Source, record, BuildLogicOptions.ForThisHost()).Report.Findings);
-        }
-
-        return report;
-    }
-
-    /// <summary>Prepare: the image (by ID), the probe volume, the publish folder and the restore the sandbox mounts.</summary>
-    private static async Task<RunSetup> PrepareAsync(RunRecord run, EngineConnection engine, SandboxPolicy policy, CancellationToken cancellationToken)
-    {
-        var image = await ImageResolver.ResolveAsync(engine, policy, run.Log, cancellationToken);
-        run.Image = image;
-        run.Policy = policy = policy with { Image = image.Reference };
-        var probeVolume = ProbeVolume.EnsureAsync(engine, image.Reference, cancellationToken);
-        if (run.PublishDirectory is { } publish)
-        {
-            PublishFolder.Prepare(publish, run.Source);
-        }
-
-        return new RunSetup
-        {
-            HostPaths = run.Request.TranslateOwnContainerPaths ? await OwnContainer.HostPathsAsync(engine, cancellationToken) : run.Request.HostPaths,
-            RunId = run.RunId,
-            Source = run.Source,
-            State = run.State,
-            Request = run.Request,
-            Policy = policy,
-            Image = image,
-            ProbeVolume = await probeVolume,
-            PackageFolders = HostRestore.PackageFolders(run.Source),
-        };
-    }
-
-    /// <summary>
-    /// Lease: the sandbox this run holds. A warm sandbox that matches is taken as it is and proven while the
-    /// restore runs; any other is created after the restore, whose package folders it mounts.
-    /// </summary>
-    private static async Task<HeldLease> AcquireAsync(RunRecord run, EngineConnection engine, RunSetup setup, CancellationToken cancellationToken)
-    {
-        var request = run.Request;
-        if (request.Lease == LeaseKind.Attached)
-        {
-            return new HeldLease(AttachedLease.Attach(engine, request.AttachTo!, setup), Task.CompletedTask);
-        }
-
-        if (request.Lease == LeaseKind.Warm)
-        {
-            return await AcquireWarmAsync(run, engine, setup, cancellationToken);
-        }
-
-        using (run.Stage("restore"))
-        {
-            await RestoreAsync(run, setup, cancellationToken);
-        }
-
-        setup = setup with { PackageFolders = HostRestore.PackageFolders(run.Source) };
-        var kind = request.Purpose == RunPurpose.Command ? SandboxKinds.Run : request.ProveKind;
-        return new HeldLease(await FreshLease.StartAsync(engine, setup, kind, run.Log, cancellationToken), Task.CompletedTask);
-    }
-
-    private static async Task<HeldLease> AcquireWarmAsync(RunRecord run, EngineConnection engine, RunSetup setup, CancellationToken cancellationToken)
-    {
-        var held = await WarmLease.LockAsync(setup, run.Log, cancellationToken);
-        try
-        {
-            if (await WarmLease.FindAsync(engine, setup, held, run.Log, cancellationToken) is { } running)
-            {
-                return new HeldLease(running, RestoreAsync(run, setup, cancellationToken));
-            }
-
-            if (!run.Request.StartWarm)
-            {
-                throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{run.Request.Agent}' for {run.Source}.");
-            }
-
-            using (run.Stage("restore"))
-            {
-                await RestoreAsync(run, setup, cancellationToken);
-            }
-
-            setup = setup with { PackageFolders = HostRestore.PackageFolders(run.Source) };
-            return new HeldLease(await WarmLease.StartAsync(engine, setup, held, run.Log, cancellationToken), Task.CompletedTask);
-        }
-        catch
-        {
-            held.Dispose();
-            throw;
-        }
-    }
-
-    private static Task RestoreAsync(RunRecord run, RunSetup setup, CancellationToken cancellationToken)
-    {
-        var plan = CommandPlan.For(run.Request.Command, setup.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, run.Request.WorkingDirectory));
-        return run.Request.Purpose == RunPurpose.Command && plan.RestoreOnHost && !run.Request.SkipRestore
-            ? HostRestore.RunAsync(Path.GetFullPath(run.Request.WorkingDirectory, run.Source), plan.RestoreTarget, plan.RestoreArguments, run.Log, cancellationToken)
-            : Task.CompletedTask;
     }
 
     /// <summary>
@@ -384,23 +238,5 @@ public sealed class RunPipeline(ISandboxLog log)
         }
 
         return run.Verdict.Passed;
-    }
-
-    /// <summary>A lease and the restore still running beside it (a warm sandbox is proven while the restore runs).</summary>
-    private sealed record HeldLease(SandboxLease Lease, Task Restoring) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await Restoring;
-            }
-            catch (Exception e) when (e is SandboxException or OperationCanceledException)
-            {
-                // Reported by the stage that awaited it, or moot once the run has ended.
-            }
-
-            await Lease.DisposeAsync();
-        }
     }
 }

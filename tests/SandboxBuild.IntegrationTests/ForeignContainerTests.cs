@@ -85,15 +85,19 @@ public sealed class ForeignContainerTests(EngineFixture fixture) : IClassFixture
             Assert.True(theirs.ExitCode == (cgroupV1 ? 121 : 0), theirs.All);
             Assert.True(mine.ExitCode == 0, mine.All);
             // The same checks from the container, the engine and the probe. Only the host-side credential search moves:
-            // for our sandbox it runs on the policy before the container exists, for theirs on what inspect mounts.
+            // for our sandbox it runs on the policy before the container exists, for theirs on what inspect mounts; and
+            // only ours has our probe volume to verify (theirs gets a freshly placed probe).
             var theirChecks = Checks(Path.Combine(project.Root.Path, "theirs.json"));
             var ourChecks = Checks(Path.Combine(ours.Path, "ours.json"));
             Assert.Contains(("SBX2050", "container"), theirChecks);
+            Assert.Contains(("SBX1106", "probe"), ourChecks);
             theirChecks.RemoveWhere(c => c.Code is "SBX2050" or "SBX2051");
+            ourChecks.Remove(("SBX1106", "probe"));
             Assert.True(ourChecks.SetEquals(theirChecks),
                 $"only ours: {string.Join(", ", ourChecks.Except(theirChecks))}; only theirs: {string.Join(", ", theirChecks.Except(ourChecks))}");
             Assert.Contains(("SBX2103", "probe"), theirChecks);
             Assert.Contains(("SBX2112", "probe"), theirChecks); // the output, found from inspect, written from inside
+            Assert.Contains(("SBX1403", "probe"), theirChecks); // nothing writable below their read-only ./src
         }
         finally
         {
@@ -118,9 +122,16 @@ public sealed class ForeignContainerTests(EngineFixture fixture) : IClassFixture
         { "home mounted", (p, _) => p.HostConfig.Mounts.Add(SandboxSpec.Bind(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "/host-home", true)), ["SBX2017"] },
         { "source writable", (p, _) => p.HostConfig.Mounts[0].ReadOnly = false, ["SBX2018", "SBX2111"] },
         { "a second writable folder", (p, pr) => p.HostConfig.Mounts.Add(SandboxSpec.Bind(pr.Root.Write("cache/x", "x")[..^2], "/cache", false)), ["SBX2018"] },
+        { "a writable folder below the read-only source", (p, pr) => p.HostConfig.Mounts.Add(SandboxSpec.Bind(WritableBelowSource(pr), "/code/cache", false)), ["SBX2018", "SBX1403"] },
         { "a folder holding .aws", (p, pr) => p.HostConfig.Mounts.Add(SandboxSpec.Bind(Path.GetDirectoryName(Path.GetDirectoryName(pr.Root.Write("backup/.aws/credentials", "[default]")))!, "/backup", true)), ["SBX2050", "SBX2118"] },
         { "a secret in the environment", (p, _) => p.Env.Add("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), ["SBX2020", "SBX2115"] },
     };
+
+    private static string WritableBelowSource(Project project)
+    {
+        Directory.CreateDirectory(Path.Combine(project.Source, "cache")); // the mount point, made before the source is mounted read-only
+        return project.Root.Write("cache/x", "x")[..^2];
+    }
 
     [Theory]
     [MemberData(nameof(Weakenings))]

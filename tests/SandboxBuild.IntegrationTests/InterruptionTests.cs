@@ -18,6 +18,13 @@ public sealed partial class InterruptionTests(EngineFixture fixture) : IClassFix
         var timeout = TimeSpan.FromSeconds(20);
         using var cli = Start(["run", "-C", source.Path, "--timeout", "20s", "--", "/bin/sh", "-c", "echo partial > /workspace/output/partial.txt; sleep 600"]);
         var runId = await WaitForLineAsync(cli, RunningLine(), TimeSpan.FromMinutes(3));
+        // The command has written its file (in the run's private output folder) before the CLI dies.
+        var written = Path.Combine(OutputMount.PathFor(StatePaths.For(source.Path), runId), "partial.txt");
+        for (var waited = Stopwatch.StartNew(); !File.Exists(written); await Task.Delay(200))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "the command never wrote its file");
+        }
+
         var killedAt = Stopwatch.StartNew();
 
         cli.Kill(entireProcessTree: true);

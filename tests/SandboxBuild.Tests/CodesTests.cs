@@ -41,7 +41,10 @@ public class CodesTests
         };
 
         Assert.Null(Janitor.WhyLeftOver("running", live, now));
-        Assert.NotNull(Janitor.WhyLeftOver("exited", live, now));
+        // Stopped, but its owner lives and is collecting it (a finished or cancelled run): not a leftover.
+        Assert.Null(Janitor.WhyLeftOver("exited", live, now));
+        Assert.NotNull(Janitor.WhyLeftOver("exited", new Dictionary<string, string>(live) { [SandboxLabels.Owner] = $"{Environment.MachineName}:999999" }, now));
+        Assert.NotNull(Janitor.WhyLeftOver("exited", new Dictionary<string, string> { [SandboxLabels.Kind] = "reader" }, now));
         Assert.NotNull(Janitor.WhyLeftOver("running", live, now.AddHours(1)));
         Assert.NotNull(Janitor.WhyLeftOver("running", new Dictionary<string, string>(live) { [SandboxLabels.Owner] = $"{Environment.MachineName}:999999" }, now));
     }

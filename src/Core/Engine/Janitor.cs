@@ -81,21 +81,23 @@ public static class Janitor
     /// <summary>Why a managed container is a leftover, or null when it is in use. Pure, for tests.</summary>
     public static string? WhyLeftOver(string state, IReadOnlyDictionary<string, string> labels, DateTimeOffset now)
     {
-        // A "created" container may be a concurrent run's between create and start: judged by owner and lifetime only.
-        if (state is "exited" or "dead")
-        {
-            return $"state {state}";
-        }
-
         if (labels.TryGetValue(SandboxLabels.Expires, out var expires) && long.TryParse(expires, CultureInfo.InvariantCulture, out var at)
             && DateTimeOffset.FromUnixTimeSeconds(at) < now)
         {
             return "lifetime passed";
         }
 
-        if (labels.TryGetValue(SandboxLabels.Kind, out var kind) && kind != SandboxKinds.Session && labels.TryGetValue(SandboxLabels.Owner, out var owner) && !OwnerAlive(owner))
+        var owned = labels.TryGetValue(SandboxLabels.Kind, out var kind) && kind != SandboxKinds.Session && labels.TryGetValue(SandboxLabels.Owner, out _);
+        if (owned && !OwnerAlive(labels[SandboxLabels.Owner]))
         {
-            return $"owner {owner} is gone";
+            return $"owner {labels[SandboxLabels.Owner]} is gone";
+        }
+
+        // A stopped sandbox whose owner lives is being collected by it (a finished or cancelled run): not ours to take.
+        // A "created" one may be a concurrent run's between create and start: judged by owner and lifetime only.
+        if (state is "exited" or "dead" && !owned)
+        {
+            return $"state {state}";
         }
 
         return null;

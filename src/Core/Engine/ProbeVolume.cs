@@ -84,12 +84,13 @@ public static class ProbeVolume
     /// Compares the probe folder a container sees with our files: null when it holds exactly them, a reason
     /// otherwise, and "missing" when the container has no probe folder at all (the probe then fails on its own).
     /// </summary>
-    public static async Task<string?> VerifyInContainerAsync(EngineConnection engine, string containerId, CancellationToken cancellationToken)
+    public static async Task<string?> VerifyInContainerAsync(
+        EngineConnection engine, string containerId, CancellationToken cancellationToken, string directory = SandboxLayout.ProbeMount)
     {
         var files = Directory.GetFiles(LocateFiles()).Order(StringComparer.Ordinal).ToArray();
         try
         {
-            return await ContainerFiles.ReadAsync(engine, containerId, SandboxLayout.ProbeMount, cancellationToken) is { } entries ? Mismatch(entries, files) : MissingFolder;
+            return await ContainerFiles.ReadAsync(engine, containerId, directory, cancellationToken) is { } entries ? Mismatch(entries, files) : MissingFolder;
         }
         catch (Exception e) when (e is InvalidDataException or DockerApiException or HttpRequestException or IOException)
         {

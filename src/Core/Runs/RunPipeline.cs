@@ -129,7 +129,9 @@ public sealed class RunPipeline(ISandboxLog log)
         var staged = false;
         try
         {
-            run.Log.Info($"Validating {lease.Description} ({policy.Image}) before any untrusted code runs ...");
+            // An attached container runs whatever image its owner chose; the policy's image is not it.
+            var image = lease is AttachedLease ? "" : $" ({policy.Image})";
+            run.Log.Info($"Validating {lease.Description}{image} before any untrusted code runs ...");
             await lease.SettleAsync(policy, deadline.Token);
             // The stager is our own code from the read-only probe volume, not the repository's: it copies the source
             // while the gate proves the sandbox, and its work is thrown away with the sandbox if the gate fails.

@@ -27,7 +27,7 @@ public static class ContainerGate
         try
         {
             description = await container.DescribeAsync(cancellationToken);
-            facts = description.Isolation(new HashSet<string>(StringComparer.Ordinal));
+            facts = await Gate.WithAccountsAsync(engine, description.Isolation(new HashSet<string>(StringComparer.Ordinal)), description.ImageId, cancellationToken);
         }
         catch (Exception e) when (e is EngineException or SandboxException)
         {
@@ -77,7 +77,9 @@ public static class ContainerGate
                 directory = placed = await ProbeDelivery.PlaceAsync(engine, container.Id, layout.Scratch, cancellationToken);
             }
 
-            return await Gate.ProbeAsync(engine, container, listeners => Request(layout, host, listeners, placed), directory, listenAddress, cancellationToken);
+            // Our probe volume, mounted by whoever made the container, is verified as in our own sandboxes.
+            var volumeCheck = layout.ProbeDirectory is { } mounted ? ProbeVolume.VerifyInContainerAsync(engine, container.Id, cancellationToken, mounted) : null;
+            return await Gate.ProbeAsync(engine, container, listeners => Request(layout, host, listeners, placed), directory, listenAddress, cancellationToken, volumeCheck);
         }
         catch (SandboxException e) when (e.Code == Codes.ProbeNotPlaced)
         {
@@ -102,6 +104,7 @@ public static class ContainerGate
         UdpTarget = listeners?.UdpEndpoint.ToString(),
         SourcePath = layout.SourcePath,
         OutputPath = layout.OutputPath,
+        ReadOnlyTrees = [.. layout.ReadOnlyTrees],
         CredentialPaths = host.HomeDirectories.SelectMany(h => Gate.CredentialFolders.Select(c => $"{h}/{c}")).ToList(),
         SkipSocketScan = [.. layout.SkipWalk, .. placed is null ? Array.Empty<string>() : [placed]],
     };

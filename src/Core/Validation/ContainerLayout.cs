@@ -21,6 +21,9 @@ public sealed record ContainerLayout
     /// <summary>Where SandboxBuild's probe volume is mounted, if it is; else the probe is placed in <see cref="Scratch"/>.</summary>
     public string? ProbeDirectory { get; init; }
 
+    /// <summary>Read-only bind mounts: the probe proves nothing mounted below them is writable.</summary>
+    public IReadOnlyList<string> ReadOnlyTrees { get; init; } = [];
+
     /// <summary>Writable in-memory folders (tmpfs, /dev/shm) the probe's files can be placed in, best first.</summary>
     public IReadOnlyList<string> Scratch { get; init; } = [];
 
@@ -51,6 +54,7 @@ public sealed record ContainerLayout
             OutputTargets = new HashSet<string>(output, StringComparer.Ordinal),
             SourcePath = source?.Target,
             ProbeDirectory = probe,
+            ReadOnlyTrees = [.. binds.Where(m => m.ReadOnly).Select(m => m.Target).Order(StringComparer.Ordinal)],
             Scratch = scratch,
             SkipWalk = [.. tmpfs, "/dev/shm", .. probe is null ? Array.Empty<string>() : [probe], SandboxLayout.ProbeMount],
         };

@@ -49,13 +49,7 @@ public static class Gate
         {
             var description = await describing;
             imageId = description.ImageId;
-            var facts = description.Isolation(outputTargets);
-            if (!UserSpec.Parse(facts.User).IsExplicitNumeric)
-            {
-                // A name (or a uid without a group) means what the image's accounts say; they are read from the image, not the running sandbox.
-                facts = facts with { Accounts = await ImageAccounts.TryReadAsync(engine, description.ImageId, cancellationToken) };
-            }
-
+            var facts = await WithAccountsAsync(engine, description.Isolation(outputTargets), description.ImageId, cancellationToken);
             findings.AddRange(IsolationChecks.Judge(facts, host with { SeccompPin = policy.SeccompSha256 }));
         }
         catch (Exception e) when (e is EngineException or SandboxException)
@@ -89,6 +83,13 @@ public static class Gate
             Probe = probe,
         };
     }
+
+    /// <summary>
+    /// A user name (or a uid without a group) means what the image's accounts say; they are read from the image, not
+    /// the running sandbox, whose code could rewrite them.
+    /// </summary>
+    internal static async Task<IsolationFacts> WithAccountsAsync(EngineConnection engine, IsolationFacts facts, string imageId, CancellationToken cancellationToken) =>
+        UserSpec.Parse(facts.User).IsExplicitNumeric ? facts : facts with { Accounts = await ImageAccounts.TryReadAsync(engine, imageId, cancellationToken) };
 
     /// <param name="volumeCheck">For our own sandboxes: the probe volume's content check, which must pass before the probe runs.</param>
     internal static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(

@@ -2,8 +2,9 @@ using System.Text.Json;
 using SandboxBuild.Probing;
 
 // The in-sandbox agent. `probe <request-json>` prints a ProbeReport; `stage` copies the read-only source into
-// the writable workspace. Exit codes: 0 done, 2 usage, 3 failed. Anything else (127, a signal) means it did
-// not run, which the host side treats as a failure.
+// the writable workspace; in the restore sandbox, `forward` relays loopback TCP to the proxy socket and
+// `restore-results` collects what restore wrote. Exit codes: 0 done, 2 usage, 3 failed (`forward` with a
+// command: the command's). Anything else (127, a signal) means it did not run: the host treats it as a failure.
 try
 {
     return args switch
@@ -11,6 +12,8 @@ try
         ["probe", var json] => RunProbe(json),
         ["stage", .. var rest] => Stager.Run(rest),
         ["clear", var folder] => Stager.Clear(folder),
+        ["forward", .. var rest] => Forwarder.Run(rest),
+        ["restore-results", .. var rest] => RestoreOutputs.Collect(rest),
         _ => Usage(),
     };
 }
@@ -30,6 +33,7 @@ static int RunProbe(string json)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--map FROM=TO ...] | clear DIR");
+    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--overlay DIR] [--exclude REL ...] | clear DIR"
+        + " | forward --listen ADDRESS:PORT --socket PATH [-- command ...] | restore-results --from DIR --to DIR");
     return 2;
 }

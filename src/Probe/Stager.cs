@@ -1,19 +1,17 @@
 namespace SandboxBuild.Probing;
 
 /// <summary>
-/// Copies the read-only source into the writable workspace the build runs in. Build outputs of the host
-/// (bin/, and obj/ except restore results) are not copied: the sandbox builds from source. Restore results
-/// name the host's package folders; they are rewritten to where those folders are mounted inside.
-/// A second run only copies what changed and removes what was deleted, so a warm sandbox builds incrementally.
+/// Copies the read-only source into the writable workspace the build runs in. Nothing of the repository's
+/// bin/ or obj/ is copied: the sandbox builds from source, and restore results come only from the restore
+/// sandbox (`--overlay DIR`, laid over the staged tree with their relative paths), never from files the
+/// repository carries. A second run only copies what changed and removes what was deleted, so a warm
+/// sandbox builds incrementally.
 /// </summary>
 internal static class Stager
 {
-    private static readonly string[] RestoreOutputs = ["project.assets.json", "project.nuget.cache", ".nuget.g.props", ".nuget.g.targets", ".nuget.dgspec.json"];
-
     public static int Run(string[] args)
     {
-        string? from = null, to = null;
-        var maps = new List<(string From, string To)>();
+        string? from = null, to = null, overlay = null;
         var excludes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -22,7 +20,7 @@ internal static class Stager
                 case "--from": from = args[i + 1]; break;
                 case "--to": to = args[i + 1]; break;
                 case "--exclude": excludes.Add(args[i + 1].Trim('/')); break;
-                case "--map" when args[i + 1].Split('=', 2) is [var f, var t]: maps.Add((f, t)); break;
+                case "--overlay": overlay = args[i + 1]; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
@@ -33,8 +31,9 @@ internal static class Stager
         }
 
         var stats = new Stats();
-        Sync(from, to, "", maps, excludes, stats);
-        Console.Out.WriteLine($"staged {stats.Copied} changed of {stats.Seen} files, removed {stats.Removed}");
+        Sync(from, to, "", excludes, stats);
+        var overlaid = overlay is null ? 0 : Overlay(overlay, to);
+        Console.Out.WriteLine($"staged {stats.Copied} changed of {stats.Seen} files, removed {stats.Removed}, overlaid {overlaid} restore outputs");
         return 0;
     }
 
@@ -58,7 +57,7 @@ internal static class Stager
         public int Removed { get; set; }
     }
 
-    private static void Sync(string sourceRoot, string targetRoot, string relative, List<(string From, string To)> maps, HashSet<string> excludes, Stats stats)
+    private static void Sync(string sourceRoot, string targetRoot, string relative, HashSet<string> excludes, Stats stats)
     {
         var source = Path.Combine(sourceRoot, relative);
         var target = Path.Combine(targetRoot, relative);
@@ -74,9 +73,9 @@ internal static class Stager
                 continue;
             }
 
-            if (inObj && !(entry is FileInfo && RestoreOutputs.Any(r => entry.Name.EndsWith(r, StringComparison.Ordinal))))
+            if (inObj)
             {
-                continue;
+                continue; // the repository's own obj/ is never trusted: a stray assets file would steer the build
             }
 
             kept.Add(entry.Name);
@@ -94,12 +93,12 @@ internal static class Stager
             }
             else if (entry is DirectoryInfo)
             {
-                Sync(sourceRoot, targetRoot, childRelative, maps, excludes, stats);
+                Sync(sourceRoot, targetRoot, childRelative, excludes, stats);
             }
             else if (entry is FileInfo file)
             {
                 stats.Seen++;
-                if (CopyIfChanged(file, destination, inObj ? maps : null))
+                if (CopyIfChanged(file, destination))
                 {
                     stats.Copied++;
                 }
@@ -117,36 +116,48 @@ internal static class Stager
         }
     }
 
-    private static bool CopyIfChanged(FileInfo file, string destination, List<(string From, string To)>? maps)
+    /// <summary>Lays the restore sandbox's outputs over the workspace: regular files only, never through a link.</summary>
+    private static int Overlay(string overlay, string targetRoot)
+    {
+        var copied = 0;
+        var pending = new Stack<string>([overlay]);
+        while (pending.Count > 0)
+        {
+            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+            {
+                if (entry.LinkTarget is not null)
+                {
+                    continue;
+                }
+
+                if (entry is DirectoryInfo)
+                {
+                    pending.Push(entry.FullName);
+                    continue;
+                }
+
+                var destination = Path.Combine(targetRoot, Path.GetRelativePath(overlay, entry.FullName));
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                DeleteAny(destination);
+                File.Copy(entry.FullName, destination);
+                File.SetUnixFileMode(destination, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                copied++;
+            }
+        }
+
+        return copied;
+    }
+
+    private static bool CopyIfChanged(FileInfo file, string destination)
     {
         var current = new FileInfo(destination);
-        if (current.Exists && current.LinkTarget is null && current.Length == file.Length && current.LastWriteTimeUtc == file.LastWriteTimeUtc && maps is null)
+        if (current.Exists && current.LinkTarget is null && current.Length == file.Length && current.LastWriteTimeUtc == file.LastWriteTimeUtc)
         {
             return false;
         }
 
-        if (maps is { Count: > 0 })
-        {
-            var text = File.ReadAllText(file.FullName);
-            foreach (var (from, to) in maps)
-            {
-                // The folder as a whole path component only: "/pkgs" maps in "/pkgs/x" and "/pkgs", not in "/pkgs2".
-                text = System.Text.RegularExpressions.Regex.Replace(text, System.Text.RegularExpressions.Regex.Escape(from) + "(?=[/\"'<;]|$)", to.Replace("$", "$$", StringComparison.Ordinal));
-            }
-
-            if (current.Exists && File.ReadAllText(destination) == text)
-            {
-                return false;
-            }
-
-            File.WriteAllText(destination, text);
-        }
-        else
-        {
-            DeleteAny(destination);
-            File.Copy(file.FullName, destination);
-        }
-
+        DeleteAny(destination);
+        File.Copy(file.FullName, destination);
         File.SetUnixFileMode(destination, file.UnixFileMode & ~(UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit) | UnixFileMode.UserWrite);
         File.SetLastWriteTimeUtc(destination, file.LastWriteTimeUtc);
         return true;

@@ -18,6 +18,9 @@ public enum FactSource
     Engine,
     Probe,
     Baseline,
+
+    /// <summary>The restore sandbox's egress proxy: what it let through and what it refused.</summary>
+    Proxy,
 }
 
 /// <summary>

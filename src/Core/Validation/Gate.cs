@@ -23,13 +23,15 @@ public static class Gate
         ImageReference = policy.Image,
     };
 
+    /// <param name="allowances">What this kind of sandbox has on purpose besides the output folder (the restore sandbox's package folder and proxy socket).</param>
     public static async Task<ValidationReport> JudgeRunningAsync(
         EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, CancellationToken cancellationToken,
-        System.Net.IPAddress? listenAddress = null)
+        System.Net.IPAddress? listenAddress = null, GateAllowances? allowances = null)
     {
+        allowances ??= GateAllowances.None;
         var clock = Stopwatch.StartNew();
         var findings = new List<Finding>();
-        var outputTargets = new HashSet<string>([policy.OutputTarget], StringComparer.Ordinal);
+        var outputTargets = new HashSet<string>([policy.OutputTarget, .. allowances.WritableTargets], StringComparer.Ordinal);
 
         var inspectTask = container.InspectAsync(cancellationToken);
         var infoTask = engine.Client.System.GetSystemInfoAsync(cancellationToken);
@@ -55,7 +57,7 @@ public static class Gate
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
 
-        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, listenAddress, cancellationToken);
+        var (probeFindings, probe) = await ProbeAsync(engine, container, policy, layout, host, listenAddress, allowances, cancellationToken);
         findings.AddRange(probeFindings);
 
         return new ValidationReport
@@ -73,7 +75,7 @@ public static class Gate
 
     private static async Task<(IReadOnlyList<Finding> Findings, ProbeReport? Report)> ProbeAsync(
         EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, System.Net.IPAddress? listenAddress,
-        CancellationToken cancellationToken)
+        GateAllowances allowances, CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         HostListeners? listeners = null;
@@ -89,6 +91,7 @@ public static class Gate
         try
         {
             var request = Request(policy, layout, host, listeners);
+            request.ChannelSockets = [.. allowances.ChannelSockets];
             var (report, failure) = await ProbeRunner.RunAsync(container, request, cancellationToken);
             if (report is null)
             {
@@ -129,4 +132,20 @@ public static class Gate
             .Concat(layout.PackageFolders.Select((_, i) => SandboxLayout.PackageTarget(i)))
             .ToList(),
     };
+}
+
+/// <summary>
+/// What a sandbox other than the build sandbox has on purpose: the restore sandbox writes its fresh package
+/// folder besides its results, and reaches the egress proxy through one socket. Exact paths inside, never
+/// prefixes; the restore sandbox's own checks prove each is what it should be.
+/// </summary>
+public sealed record GateAllowances
+{
+    public static GateAllowances None { get; } = new();
+
+    /// <summary>Targets inside that may be writable host mounts, besides the policy's output target.</summary>
+    public IReadOnlyCollection<string> WritableTargets { get; init; } = [];
+
+    /// <summary>Socket paths inside that are the sandbox's sanctioned channel, not a host socket that leaked in.</summary>
+    public IReadOnlyCollection<string> ChannelSockets { get; init; } = [];
 }

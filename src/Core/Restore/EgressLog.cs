@@ -77,15 +77,19 @@ public static class EgressLog
     public static IReadOnlyList<Finding> Read(string accessLog) =>
         File.Exists(accessLog) ? Findings(Parse(File.ReadLines(accessLog))) : [];
 
+    /// <summary>The host and port as the client wrote them (no normalising: `2130706433` stays what it was asked as).</summary>
     private static (string Host, int Port) Target(string method, string url)
     {
-        if (method == "CONNECT")
-        {
-            var colon = url.LastIndexOf(':');
-            return colon > 0 && int.TryParse(url[(colon + 1)..], CultureInfo.InvariantCulture, out var p) ? (url[..colon], p) : (url, 443);
-        }
-
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? (uri.Host, uri.Port) : (url, 0);
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var authority = method == "CONNECT" || scheme < 0 ? url : url[(scheme + 3)..];
+        var end = authority.IndexOfAny(['/', '?', '#']);
+        authority = end < 0 ? authority : authority[..end];
+        authority = authority[(authority.LastIndexOf('@') + 1)..];
+        var colon = authority.LastIndexOf(':');
+        var defaultPort = method == "CONNECT" ? 443 : url.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? 443 : 80;
+        return colon > authority.LastIndexOf(']') && int.TryParse(authority[(colon + 1)..], CultureInfo.InvariantCulture, out var port)
+            ? (authority[..colon].ToLowerInvariant(), port)
+            : (authority.ToLowerInvariant(), defaultPort);
     }
 
     private static string Value(string field, string prefix) => field.StartsWith(prefix, StringComparison.Ordinal) ? field[prefix.Length..] : field;

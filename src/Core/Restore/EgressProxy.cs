@@ -42,6 +42,8 @@ public sealed class EgressProxy : IAsyncDisposable
 
     public int RelayedConnections => _relay.Connections;
 
+    internal int ProcessId => _squid.ProcessId;
+
     public static EgressProxy Start(EgressProxyOptions options)
     {
         var squid = SquidProcess.Start(options.Allowed, options.HostsFile, options.DnsServers);

@@ -32,6 +32,8 @@ internal sealed class SquidProcess : IAsyncDisposable
 
     public SquidSettings Settings { get; }
 
+    public int ProcessId => _process.Id;
+
     public static string Binary => Environment.GetEnvironmentVariable("SANDBOXBUILD_SQUID") is { Length: > 0 } configured ? configured : "/usr/sbin/squid";
 
     public static SquidProcess Start(IReadOnlyList<EgressEndpoint> allowed, string? hostsFile, IReadOnlyList<string> dnsServers)

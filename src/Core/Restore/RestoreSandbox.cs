@@ -138,21 +138,15 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
         restore.AddRange(["--configfile", $"{RestoreLayout.ConfigTarget}/{RestoreLayout.ConfigFileName}", "--packages", RestoreLayout.PackagesTarget]);
         restore.AddRange(plan.Arguments);
         log.Info($"Restoring in the sandbox through the egress proxy: dotnet {string.Join(' ', restore.SkipWhile(a => a != "restore"))}");
-        var output = new List<string>();
+        // Restore's output is the repository's text: it goes out live as sandbox output, fenced where the log needs it.
         var result = await container.ExecAsync(Validation.ProbeRunner.Command([.. restore]), Validation.ProbeRunner.HardenedEnvironment, workingDirectory,
-            (line, _) => output.Add(line), cancellationToken);
+            log.Output, cancellationToken);
         if (result.ExitCode != 0)
         {
-            // Restore's output is the repository's text: it goes out as sandbox output, fenced where the log needs it.
-            foreach (var line in output.TakeLast(40))
-            {
-                log.Output(line, OutputChannel.StdOut);
-            }
-
             return result.ExitCode;
         }
 
-        log.Detail($"restore finished in {result.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s ({output.Count} lines of output)");
+        log.Detail($"restore finished in {result.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         var collect = await container.RunAsync(Validation.ProbeRunner.Command("restore-results", "--from", SandboxPolicy.BuildTarget, "--to", RestoreLayout.ResultsTarget),
             Validation.ProbeRunner.HardenedEnvironment, SandboxPolicy.BuildTarget, cancellationToken);
         if (collect.ExitCode != 0)

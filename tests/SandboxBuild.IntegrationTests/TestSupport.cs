@@ -83,7 +83,11 @@ internal sealed record CliResult(int ExitCode, string StdOut, string StdErr)
 /// <summary>Runs the real `sandboxbuild` CLI as a user would, in its own process.</summary>
 internal static class Cli
 {
-    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    /// <summary>The feeds build/sandboxbuild.sh trusts: nuget.org (only this host reaches it) and the package this repository builds.</summary>
+    public static string TrustedFeeds => $"https://api.nuget.org/v3/index.json;{System.IO.Path.Combine(Repository.Root, "artifacts", "packages")}";
+
+    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null,
+        TimeSpan? timeLimit = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -99,6 +103,8 @@ internal static class Cli
         }
 
         start.Environment["SANDBOXBUILD_PULL"] = "never";
+        // The restore sandbox takes packages from trusted feeds only: nuget.org and the sample's local feed.
+        start.Environment["SANDBOXBUILD_FEEDS"] = TrustedFeeds;
         start.Environment.Remove("GITHUB_ACTIONS");
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -108,8 +114,18 @@ internal static class Cli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(timeLimit ?? TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted like a user's Ctrl+C would not be: the CLI must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }

@@ -171,8 +171,6 @@ public static class Codes
         "Raise `memory` in the policy, or find what allocates.");
     public static readonly SandboxCode PidsLimitReached = new("SBX3004", "The sandbox hit its process limit", Severity.Error,
         "Raise `pids` in the policy, or find what forks without end.");
-    public static readonly SandboxCode RestoreFailed = new("SBX3005", "Restore failed on the host", Severity.Error,
-        "Run `dotnet restore` yourself to see why; restore is the only phase with network.");
     public static readonly SandboxCode StageFailed = new("SBX3006", "The source could not be staged inside the sandbox", Severity.Error,
         "Read the message above; the workspace tmpfs may be too small (`workspace_size`).");
     public static readonly SandboxCode SandboxNotFound = new("SBX3007", "No running sandbox for this repository", Severity.Error,

@@ -10,7 +10,7 @@ using SandboxBuild.Validation;
 namespace SandboxBuild.Runs;
 
 /// <summary>
-/// One sandboxed run, end to end: policy, static gate, image, restore on the host, sandbox, runtime gate and
+/// One sandboxed run, end to end: policy, static gate, image, restore in the restore sandbox, sandbox, runtime gate and
 /// probes, staging, the command under its limits, then (always, whatever happened) stop, collect, record.
 /// </summary>
 public sealed class RunOrchestrator(ISandboxLog log)
@@ -55,15 +55,18 @@ public sealed class RunOrchestrator(ISandboxLog log)
         var image = await ImageResolver.ResolveAsync(engine, policy, log, cancellationToken);
         policy = policy with { Image = image.Reference };
 
-        if (plan.RestoreOnHost && !request.SkipRestore)
+        var restore = await RestorePreparation.RunAsync(engine, policy, request, plan, source, log, cancellationToken);
+        if (restore is { Succeeded: false })
         {
-            await HostRestore.RunAsync(Path.GetFullPath(request.WorkingDirectory, source), plan.RestoreTarget, plan.RestoreArguments, log, cancellationToken);
+            return RestorePreparation.Failed(runId, restore, policy, clock.Elapsed);
         }
+
+        request = request with { Canaries = [.. request.Canaries, .. restore?.Canaries ?? []] };
 
         var state = StatePaths.For(source);
         using var runLog = new RunLog(log, state.RunLog(runId));
         var output = OutputMount.Create(state, runId, policy);
-        var layout = await SandboxFactory.LayoutAsync(engine, policy, source, output.Path, cancellationToken);
+        var layout = RestorePreparation.With(await SandboxFactory.LayoutAsync(engine, policy, source, output.Path, cancellationToken), restore);
 
         var execution = new RunExecution(engine, runLog, policy, layout, plan, source, request);
         var outcome = await execution.RunAsync(runId, staticReport, baseline, host, cancellationToken);

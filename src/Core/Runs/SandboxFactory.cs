@@ -34,13 +34,13 @@ public static class SandboxFactory
 {
     /// <summary>
     /// What every sandbox of a source folder gets, whether it runs a command, validates or stays warm: the
-    /// source, the output folder, the package folders restore used, the probe and the policy's extra mounts.
+    /// source, the output folder, the probe and the policy's extra mounts. Packages come only from a restore
+    /// sandbox (RestorePreparation.With), never from what the repository's files name.
     /// </summary>
     public static async Task<SandboxLayout> LayoutAsync(EngineConnection engine, SandboxPolicy policy, string source, string outputDirectory, CancellationToken cancellationToken) => new()
     {
         SourceDirectory = source,
         OutputDirectory = outputDirectory,
-        PackageFolders = HostRestore.PackageFolders(source),
         ProbeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken),
         ExtraMounts = SandboxLayout.ResolveExtraMounts(policy, source),
     };

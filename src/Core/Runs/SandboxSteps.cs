@@ -34,15 +34,12 @@ internal static class SandboxSteps
         return validation.Passed && !(driftFails && drift.Any(d => d.Weaker));
     }
 
-    /// <summary>Copies the read-only source into the writable workspace (incrementally), rewriting package paths.</summary>
+    /// <summary>Copies the read-only source into the writable workspace (incrementally), with the restore's outputs laid over it.</summary>
     public static async Task StageAsync(
         SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, string source, string? publishDirectory, ISandboxLog log, CancellationToken cancellationToken)
     {
         var arguments = new List<string> { "stage", "--from", policy.SourceTarget, "--to", SandboxPolicy.BuildTarget };
-        foreach (var (folder, index) in layout.PackageFolders.Select((f, i) => (f, i)))
-        {
-            arguments.AddRange(["--map", $"{folder.TrimEnd('/')}={SandboxLayout.PackageTarget(index)}"]);
-        }
+        arguments.AddRange(RestorePreparation.OverlayArguments(layout));
 
         var publish = Path.GetFullPath(publishDirectory ?? policy.OutputPath, source);
         if (publish.StartsWith(source + "/", StringComparison.Ordinal))

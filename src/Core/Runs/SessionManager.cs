@@ -43,7 +43,8 @@ public sealed class SessionManager(EngineConnection engine, ISandboxLog log)
         (await ListAsync(repository, allKinds: false, cancellationToken)).FirstOrDefault(s => s.Agent == agent && s.State == "running");
 
     /// <summary>Starts (or finds) the session and, unless the caller proves it right after, proves it.</summary>
-    public async Task<SessionInfo> StartAsync(string source, SandboxPolicy policy, string agent, TimeSpan idle, bool prove, CancellationToken cancellationToken)
+    public async Task<SessionInfo> StartAsync(string source, SandboxPolicy policy, string agent, TimeSpan idle, bool prove, CancellationToken cancellationToken,
+        Restore.RestoreResult? restore = null)
     {
         if (await FindAsync(source, agent, cancellationToken) is { } existing)
         {
@@ -56,7 +57,7 @@ public sealed class SessionManager(EngineConnection engine, ISandboxLog log)
         var runId = SandboxLabels.NewRunId();
         var state = StatePaths.For(source);
         var output = OutputMount.Create(state, $"session-{agent}", policy);
-        var layout = await SandboxFactory.LayoutAsync(engine, policy, source, output.Path, cancellationToken);
+        var layout = RestorePreparation.With(await SandboxFactory.LayoutAsync(engine, policy, source, output.Path, cancellationToken), restore);
         var container = await SandboxFactory.StartAsync(engine, new SandboxRequest
         {
             Policy = policy,

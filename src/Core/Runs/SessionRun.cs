@@ -11,7 +11,7 @@ namespace SandboxBuild.Runs;
 /// <summary>
 /// One command in a warm (long-lived) sandbox: the same gates, staging and collection as a fresh run, but the
 /// sandbox, its build servers and its incremental build state stay. Every use proves the running sandbox
-/// again (docker inspect and fresh probes, while the host restores). The sandbox is frozen while its output
+/// again (docker inspect and fresh probes, after the restore stage). The sandbox is frozen while its output
 /// is cleared and collected, so no process left running from earlier commands writes during either.
 /// </summary>
 public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
@@ -40,8 +40,15 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         var image = await ImageResolver.ResolveAsync(engine, policy, log, cancellationToken);
         policy = policy with { Image = image.Reference };
 
+        var restore = await RestorePreparation.RunAsync(engine, policy, request, plan, source, log, cancellationToken);
+        if (restore is { Succeeded: false })
+        {
+            return RestorePreparation.Failed(runId, restore, policy, clock.Elapsed);
+        }
+
+        request = request with { Canaries = [.. request.Canaries, .. restore?.Canaries ?? []] };
         var session = await manager.FindAsync(source, request.Agent, cancellationToken);
-        if (session is not null && !await MatchesAsync(session, policy, source, cancellationToken))
+        if (session is not null && !await MatchesAsync(session, policy, source, restore, cancellationToken))
         {
             log.Info($"The policy or the package folders changed since sandbox '{request.Agent}' started: starting a new one.");
             await manager.StopAsync(source, request.Agent, all: false, cancellationToken);
@@ -53,22 +60,16 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
             throw new SandboxException(Codes.SandboxNotFound, $"No running sandbox '{request.Agent}' for {source}.");
         }
 
-        var restore = plan.RestoreOnHost && !request.SkipRestore
-            ? HostRestore.RunAsync(Path.GetFullPath(request.WorkingDirectory, source), plan.RestoreTarget, plan.RestoreArguments, log, cancellationToken)
-            : Task.CompletedTask;
         if (session is null)
         {
-            await restore; // a new sandbox mounts the package folders this restore uses
-            session = await manager.StartAsync(source, policy, request.Agent, SessionManager.DefaultLifetime, prove: false, cancellationToken);
+            session = await manager.StartAsync(source, policy, request.Agent, SessionManager.DefaultLifetime, prove: false, cancellationToken, restore);
         }
 
         var container = SandboxContainer.Attach(engine, session.ContainerId);
         var inspect = await container.InspectAsync(cancellationToken);
         var layout = LayoutOf(inspect, policy, source);
-        // The sandbox is proven again while the host restores: both take about as long, neither needs the other.
-        var runtime = Gate.JudgeRunningAsync(engine, container, policy, layout, host, cancellationToken);
-        await Task.WhenAll(restore, runtime);
-        var validation = (await runtime) with { Findings = [.. staticReport.Findings, .. (await runtime).Findings] };
+        var runtime = await Gate.JudgeRunningAsync(engine, container, policy, layout, host, cancellationToken);
+        var validation = runtime with { Findings = [.. staticReport.Findings, .. runtime.Findings] };
         var drift = request.BaselineFile is null ? [] : BaselineDiff.Compare(Baseline.Read(request.BaselineFile), policy, validation);
         var outcome = new ExecutionOutcome { Outcome = RunOutcome.GateFailed, Validation = validation, Drift = drift, Command = plan.Command, ContainerId = container.Id };
         if (!SandboxSteps.ReportGate(validation, drift, log, request.DriftFailsGate))
@@ -111,12 +112,13 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
         return summary;
     }
 
-    /// <summary>A running sandbox is reused only if it was made from the same policy and package folders.</summary>
-    private async Task<bool> MatchesAsync(SessionInfo session, SandboxPolicy policy, string source, CancellationToken cancellationToken)
+    /// <summary>A running sandbox is reused only if it was made from the same policy and this restore's package folder.</summary>
+    private async Task<bool> MatchesAsync(SessionInfo session, SandboxPolicy policy, string source, Restore.RestoreResult? restore, CancellationToken cancellationToken)
     {
         var inspect = await engine.Client.Containers.InspectContainerAsync(session.ContainerId, cancellationToken);
         var samePolicy = inspect.Config?.Labels?.TryGetValue(SandboxLabels.PolicyHash, out var hash) == true && hash == PolicyCanonical.Sha256(policy);
-        return samePolicy && LayoutOf(inspect, policy, source).PackageFolders.SequenceEqual(HostRestore.PackageFolders(source));
+        string[] packages = restore?.PackageFolder is { } folder ? [folder] : [];
+        return samePolicy && LayoutOf(inspect, policy, source).PackageFolders.SequenceEqual(packages);
     }
 
     /// <summary>
@@ -186,6 +188,7 @@ public sealed class SessionRun(EngineConnection engine, ISandboxLog log)
                 .OrderBy(m => int.Parse(m.Destination[(SandboxLayout.PackageMountRoot.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
                 .Select(m => m.Source).ToArray(),
             ProbeVolume = mounts.FirstOrDefault(m => m.Destination == SandboxLayout.ProbeMount)?.Name,
+            ExtraMounts = mounts.Where(m => m.Destination == Restore.RestoreLayout.ResultsTarget).Select(m => new MountSpec(m.Source, m.Destination, !m.RW)).ToArray(),
         };
     }
 }

@@ -31,14 +31,15 @@ public sealed class EgressFixture : IAsyncLifetime
 
     public string TlsFeed => $"https://{TlsName}:{Feed.HttpsPort}/v3/index.json";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         _certificates = new TestCertificates([TlsName, OtherTlsName, HttpName, Evil]);
-        Feed = await StaticFeed.StartAsync(IPAddress.Loopback, _certificates.Server, new Dictionary<string, string> { ["newtonsoft.json/13.0.3"] = StaticFeed.NewtonsoftJson });
+        Feed = StaticFeed.Start(_certificates.Server, new Dictionary<string, string> { ["newtonsoft.json/13.0.3"] = StaticFeed.NewtonsoftJson });
         Refused = new CountingListeners(IPAddress.Loopback);
         _folder = new TempFolder("sandboxbuild-egress-");
         HostsFile = _folder.Write("hosts", $"127.0.0.1 {HttpName} {TlsName} {OtherTlsName} {Evil} metadata.google.internal cloudflare-dns.com dns.google\n");
         File.SetUnixFileMode(HostsFile, (UnixFileMode)0b110_100_100);
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

@@ -30,7 +30,9 @@ COPY build/offline-debs/ /tmp/offline-debs/
 RUN set -eu; \
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; \
     if ls /tmp/offline-debs/*.deb >/dev/null 2>&1; then \
-      dpkg -i /tmp/offline-debs/*.deb >/dev/null; \
+      # dpkg alone does not order Pre-Depends across files: a second pass installs what the first had to leave.
+      dpkg -i /tmp/offline-debs/*.deb >/dev/null 2>&1 || { dpkg --configure -a >/dev/null 2>&1 || true; dpkg -i /tmp/offline-debs/*.deb >/dev/null; }; \
+      test -z "$(dpkg --audit)"; \
     else \
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid-openssl >/dev/null && rm -rf /var/lib/apt/lists/*; \
     fi; \

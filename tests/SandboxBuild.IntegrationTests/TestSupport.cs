@@ -6,6 +6,17 @@ namespace SandboxBuild.IntegrationTests;
 /// <summary>A folder for one test, removed afterwards.</summary>
 internal sealed class TempFolder : IDisposable
 {
+    /// <summary>An existing folder (a runner's workspace) to write into; it is not removed by this object.</summary>
+    public static TempFolder Existing(string path) => new(path, owned: false);
+
+    private TempFolder(string path, bool owned)
+    {
+        Path = path;
+        _owned = owned;
+    }
+
+    private readonly bool _owned = true;
+
     public TempFolder(string prefix = "sandboxbuild-it-")
     {
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
@@ -49,6 +60,11 @@ internal sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        if (!_owned)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

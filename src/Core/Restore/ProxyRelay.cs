@@ -43,7 +43,11 @@ internal sealed class ProxyRelay : IAsyncDisposable
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(path));
+            NativeHost.WithShortPath(folder, shortFolder =>
+            {
+                listener.Bind(new UnixDomainSocketEndPoint($"{shortFolder}/{SocketName}"));
+                return 0;
+            });
             var ownedBySandbox = owner is { } o && NativeHost.EffectiveUserId == 0 && NativeHost.TryChown(path, o.Uid, o.Gid);
             // 0600 for the sandbox's user; when we cannot give it away, the sandbox needs write permission as "other"
             // (connect(2) needs it), and the folder's private parent keeps everyone else out.

@@ -168,6 +168,35 @@ public sealed class EgressProxyTests(EgressFixture world) : IClassFixture<Egress
     }
 
     [Fact]
+    public async Task A_socket_folder_deeper_than_a_socket_address_allows_still_works()
+    {
+        var deep = Path.Combine(_socketFolder.Path, new string('d', 60), new string('e', 60));
+        Directory.CreateDirectory(deep);
+        Assert.True(Path.Combine(deep, ProxyRelay.SocketName).Length > 108);
+        await using var proxy = EgressProxy.Start(new EgressProxyOptions
+        {
+            Allowed = [new EgressEndpoint(false, EgressFixture.HttpName, world.Feed.HttpPort)],
+            SocketFolder = deep,
+            HostsFile = world.HostsFile,
+            DnsServers = ["127.0.0.1"],
+        });
+        await proxy.WaitUntilReadyAsync(CancellationToken.None);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+
+        // Connected the way a sandbox would by the folder it was given, here through a short alias of the deep path.
+        SandboxBuild.Host.NativeHost.WithShortPath(deep, alias =>
+        {
+            socket.Connect(new UnixDomainSocketEndPoint($"{alias}/{ProxyRelay.SocketName}"));
+            return 0;
+        });
+        using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET http://{EgressFixture.HttpName}:{world.Feed.HttpPort}/v3/index.json HTTP/1.1\r\nHost: {EgressFixture.HttpName}\r\nConnection: close\r\n\r\n"));
+
+        Assert.StartsWith("HTTP/1.1 200", await new StreamReader(stream).ReadToEndAsync(), StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(deep, ProxyRelay.SocketName), proxy.SocketPath);
+    }
+
+    [Fact]
     public void The_socket_is_the_only_way_in_and_the_proxy_runs_unprivileged()
     {
         var mode = File.GetUnixFileMode(_proxy.SocketPath);

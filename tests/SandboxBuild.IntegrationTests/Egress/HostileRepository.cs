@@ -18,6 +18,12 @@ internal static class HostileRepository
     public static TempFolder Create(IPAddress hostSide, int tcpPort, int udpPort, int refusedPort, string strayFolder)
     {
         var repository = new TempFolder("sandboxbuild-hostile-");
+        WriteInto(repository, hostSide, tcpPort, udpPort, refusedPort, strayFolder);
+        return repository;
+    }
+
+    public static void WriteInto(TempFolder repository, IPAddress hostSide, int tcpPort, int udpPort, int refusedPort, string strayFolder)
+    {
         repository.Write("Lib/Lib.csproj", """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup>
@@ -59,7 +65,6 @@ internal static class HostileRepository
         // A stray assets file, as a repository can carry one: it names a host folder as a package folder.
         repository.Write("Lib/obj/project.assets.json", "{\"version\":3,\"packageFolders\":{\"" + strayFolder + "/\":{}},\"project\":{}}");
         Readable(repository.Path);
-        return repository;
     }
 
     public static Dictionary<string, string> Evidence(string packageFolder) =>

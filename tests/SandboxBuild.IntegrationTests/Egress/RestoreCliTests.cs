@@ -34,14 +34,14 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
     [Fact]
     public async Task A_hostile_repository_leaks_nothing_reaches_nothing_and_its_tests_pass_with_the_restored_packages()
     {
-        var bridge = await BridgeAddressAsync();
+        var bridge = await HostSide.BridgeAddressAsync(engine.Engine);
         using var listeners = new CountingListeners(bridge);
         using var stray = new TempFolder("sandboxbuild-stray-host-folder-");
         using var repository = HostileRepository.Create(bridge, listeners.TcpPort, listeners.UdpPort, world.Refused.TcpPort, stray.Path);
         AddTests(repository, stray.Path);
         using var state = new TempFolder("sandboxbuild-state-");
         using var publish = new TempFolder("sandboxbuild-publish-");
-        var before = Snapshot(repository.Path);
+        var before = HostSide.Snapshot(repository.Path);
 
         var run = await Cli.RunAsync(["run", "-C", repository.Path, "-o", publish.Path], new Dictionary<string, string?>
         {
@@ -54,12 +54,12 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("Passed!", run.All, StringComparison.Ordinal);
         Assert.Contains($"SBX3201: restore tried to reach evil.test:{world.Refused.TcpPort}: refused", run.All, StringComparison.Ordinal);
-        var evidence = HostileRepository.Evidence(Directory.GetDirectories(Path.Combine(Directory.GetDirectories(state.Path).Single(), "restore")).Single() + "/packages");
+        var evidence = HostileRepository.Evidence(HostSide.RestoredPackages(state.Path));
         Assert.Equal(("[]", "[]", "[]", "absent", "0"), (evidence["key"], evidence["token"], evidence["file"], evidence["docker-socket"], evidence["env-secrets"]));
         Assert.Equal(("failed", "failed", "refused"), (evidence["direct-tcp"], evidence["udp"], evidence["write-source"]));
         Assert.StartsWith("HTTP/1.1_403", evidence["via-proxy"], StringComparison.Ordinal);
         Assert.Equal((0, 0), (listeners.TcpConnections, listeners.Datagrams));
-        Assert.Equal(before, Snapshot(repository.Path));
+        Assert.Equal(before, HostSide.Snapshot(repository.Path));
         Assert.Empty(Directory.GetFileSystemEntries(stray.Path));
         foreach (var secret in new[] { HostileRepository.Secret, HostileRepository.Token })
         {
@@ -111,21 +111,4 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
             """);
         HostileRepository.Readable(repository.Path);
     }
-
-    private async Task<IPAddress> BridgeAddressAsync()
-    {
-        var bridge = await engine.Engine.Client.Networks.InspectNetworkAsync("bridge");
-        if (bridge.IPAM?.Config?.FirstOrDefault(c => !string.IsNullOrEmpty(c.Gateway)) is { } config)
-        {
-            return IPAddress.Parse(config.Gateway);
-        }
-
-        var name = bridge.Options["com.docker.network.bridge.name"];
-        return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Single(n => n.Name == name)
-            .GetIPProperties().UnicastAddresses.Select(a => a.Address).First(a => a.AddressFamily == AddressFamily.InterNetwork);
-    }
-
-    private static Dictionary<string, string> Snapshot(string folder) =>
-        Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
-            .ToDictionary(p => Path.GetRelativePath(folder, p), p => File.Exists(p) ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p))) : "dir");
 }

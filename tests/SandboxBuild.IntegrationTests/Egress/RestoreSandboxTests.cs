@@ -97,12 +97,12 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
     [Fact]
     public async Task A_hostile_repository_restores_its_package_and_reaches_nothing_else()
     {
-        var bridge = await BridgeAddressAsync();
+        var bridge = await HostSide.BridgeAddressAsync(engine.Engine);
         using var listeners = new CountingListeners(bridge);
         using var stray = new TempFolder("sandboxbuild-stray-host-folder-");
         using var repository = HostileRepository.Create(bridge, listeners.TcpPort, listeners.UdpPort, world.Refused.TcpPort, stray.Path);
         using var state = new TempFolder("sandboxbuild-state-");
-        var before = Snapshot(repository.Path);
+        var before = HostSide.Snapshot(repository.Path);
         var refusedBefore = world.Refused.TcpConnections;
         var log = new RecordingLog();
         RestoreResult result;
@@ -136,7 +136,7 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
         Assert.Equal(refusedBefore, world.Refused.TcpConnections);
         Assert.Contains(result.EgressFindings, f => f.Code.Id == "SBX3201" && f.Subject == $"restore tried to reach evil.test:{world.Refused.TcpPort}");
         Assert.True(File.Exists(Path.Combine(result.PackageFolder!, "newtonsoft.json", "13.0.3", "newtonsoft.json.13.0.3.nupkg")));
-        Assert.Equal(before, Snapshot(repository.Path));
+        Assert.Equal(before, HostSide.Snapshot(repository.Path));
         Assert.Empty(Directory.GetFileSystemEntries(stray.Path));
         Assert.DoesNotContain(result.Gate!.Findings, f => f.Seen.Contains(stray.Path, StringComparison.Ordinal));
         Assert.DoesNotContain(log.Lines, l => l.Contains(HostileRepository.Secret, StringComparison.Ordinal) || l.Contains(HostileRepository.Token, StringComparison.Ordinal));
@@ -227,23 +227,6 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
         Assert.Contains(result.Gate.Failures, f => f.Code.Id == "SBX2113");
     }
 
-    /// <summary>The host side of the engine's bridge: its IPAM gateway, or (a fresh engine records none) its interface's address.</summary>
-    private async Task<IPAddress> BridgeAddressAsync()
-    {
-        var bridge = await engine.Engine.Client.Networks.InspectNetworkAsync("bridge");
-        if (bridge.IPAM?.Config?.FirstOrDefault(c => !string.IsNullOrEmpty(c.Gateway)) is { } config)
-        {
-            return IPAddress.Parse(config.Gateway);
-        }
-
-        var name = bridge.Options["com.docker.network.bridge.name"];
-        return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Single(n => n.Name == name)
-            .GetIPProperties().UnicastAddresses.Select(a => a.Address).First(a => a.AddressFamily == AddressFamily.InterNetwork);
-    }
-
-    private static Dictionary<string, string> Snapshot(string folder) =>
-        Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
-            .ToDictionary(p => Path.GetRelativePath(folder, p), p => File.Exists(p) ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p))) : "dir");
 
     private static string Describe(RestoreResult result) =>
         $"{result.Outcome} exit={result.ExitCode}: " + string.Join("; ", result.Gate?.Failures.Select(f => $"{f.Code.Id} {f.Describe()}") ?? [])

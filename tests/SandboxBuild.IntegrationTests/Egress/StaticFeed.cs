@@ -10,21 +10,23 @@ namespace SandboxBuild.IntegrationTests.Egress;
 
 /// <summary>
 /// A static NuGet v3 feed (service index, flat container) from real package files, over plain HTTP and over
-/// TLS (the test CA's certificate), on loopback only. Just enough HTTP/1.1 for NuGet: one GET per connection,
+/// TLS (the test CA's certificate), on loopback (or the bridge's host side). Just enough HTTP/1.1 for NuGet: one GET per connection,
 /// answered with a length and closed. Every request is recorded, so a test can show the feed was used, or
 /// that nothing reached it. (Kestrel's framework reference would change the assemblies next to the CLI the
 /// tests run; HttpListener matches its prefix against the Host header and has no TLS on Linux.)
 /// </summary>
 internal sealed class StaticFeed : IAsyncDisposable
 {
-    private readonly TcpListener _http = new(IPAddress.Loopback, 0);
-    private readonly TcpListener _tls = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _http;
+    private readonly TcpListener _tls;
     private readonly X509Certificate2 _certificate;
     private readonly IReadOnlyDictionary<string, string> _packages;
     private readonly CancellationTokenSource _stop = new();
 
-    private StaticFeed(X509Certificate2 certificate, IReadOnlyDictionary<string, string> packages)
+    private StaticFeed(IPAddress address, X509Certificate2 certificate, IReadOnlyDictionary<string, string> packages)
     {
+        _http = new TcpListener(address, 0);
+        _tls = new TcpListener(address, 0);
         _certificate = certificate;
         _packages = packages;
         _http.Start();
@@ -44,7 +46,9 @@ internal sealed class StaticFeed : IAsyncDisposable
         "newtonsoft.json", "13.0.3", "newtonsoft.json.13.0.3.nupkg");
 
     /// <param name="packages">Package files by `id/version` (lower case).</param>
-    public static StaticFeed Start(X509Certificate2 certificate, IReadOnlyDictionary<string, string> packages) => new(certificate, packages);
+    /// <param name="address">Loopback, or the engine bridge's host side for a proxy that runs in a container (the action).</param>
+    public static StaticFeed Start(X509Certificate2 certificate, IReadOnlyDictionary<string, string> packages, IPAddress? address = null) =>
+        new(address ?? IPAddress.Loopback, certificate, packages);
 
     public ValueTask DisposeAsync()
     {

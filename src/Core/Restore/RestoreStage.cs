@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using SandboxBuild.Diagnostics;
 using SandboxBuild.Engine;
@@ -25,7 +26,7 @@ public static class RestoreStage
         var cache = new RestoreCache(plan.StateFolder);
         if (plan.Reuse && cache.Find(hash) is { } previous)
         {
-            log.Info("Restore inputs unchanged: reusing the previous restore (no restore sandbox).");
+            log.Info($"Restore inputs unchanged: reusing the previous restore (no restore sandbox; {clock.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms).");
             return new RestoreResult
             {
                 Outcome = RestoreOutcome.Reused, PackageFolder = previous.Packages, ResultsFolder = previous.Results, InputsHash = hash,
@@ -67,6 +68,7 @@ public static class RestoreStage
 
             Report(run, egress, log);
             keep = run.Outcome == RestoreOutcome.Restored;
+            log.Info($"Restore stage: {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s in the restore sandbox (its gate {run.Gate.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s), {run.Outcome.ToString().ToLowerInvariant()}.");
             if (keep)
             {
                 RestoreCache.Complete(entry, hash, clock.Elapsed);

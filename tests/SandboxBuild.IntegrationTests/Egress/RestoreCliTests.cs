@@ -25,7 +25,7 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
         Assert.Contains("Passed!", first.All, StringComparison.Ordinal);
         Assert.DoesNotContain("SBX3201", first.All, StringComparison.Ordinal);
         Assert.True(second.ExitCode == 0, second.All);
-        Assert.Contains("Restore inputs unchanged: reusing the previous restore (no restore sandbox).", second.All, StringComparison.Ordinal);
+        Assert.Contains("Restore inputs unchanged: reusing the previous restore (no restore sandbox; ", second.All, StringComparison.Ordinal);
         Assert.DoesNotContain("Restore sandbox", second.All, StringComparison.Ordinal);
         Assert.Contains("Passed!", second.All, StringComparison.Ordinal);
         Assert.Empty(Directory.GetDirectories(sample.Path, "obj", SearchOption.AllDirectories));

@@ -70,6 +70,51 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
         }
     }
 
+    [Fact]
+    public async Task A_warm_sandbox_builds_with_the_restored_packages_and_a_changed_project_gets_a_new_restore_and_sandbox()
+    {
+        using var repository = new TempFolder("sandboxbuild-warm-restore-");
+        repository.Write("Lib/Lib.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+              <ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>
+            </Project>
+            """);
+        repository.Write("Lib/Json.cs", "namespace Lib; public static class Json { public static string Of(object value) => Newtonsoft.Json.JsonConvert.SerializeObject(value); }\n");
+        HostileRepository.Readable(repository.Path);
+        using var state = new TempFolder("sandboxbuild-state-");
+        var environment = new Dictionary<string, string?>
+        {
+            ["SANDBOXBUILD_STATE_DIR"] = state.Path,
+            ["SANDBOXBUILD_FEEDS"] = world.TlsFeed,
+            ["SANDBOXBUILD_RESTORE_CA"] = world.CaFile,
+            ["SANDBOXBUILD_PROXY_HOSTS_FILE"] = world.HostsFile,
+            ["SANDBOXBUILD_PROXY_DNS"] = "127.0.0.1",
+        };
+        string[] build = ["run", "-C", repository.Path, "--warm", "--", "dotnet", "build", "Lib/Lib.csproj"];
+        try
+        {
+            var first = await Cli.RunAsync(build, environment, timeLimit: TimeSpan.FromMinutes(15));
+            var second = await Cli.RunAsync(build, environment, timeLimit: TimeSpan.FromMinutes(15));
+            repository.Write("Lib/Lib.csproj", File.ReadAllText(Path.Combine(repository.Path, "Lib", "Lib.csproj")).Replace("</TargetFramework>", "</TargetFramework><Description>changed</Description>", StringComparison.Ordinal));
+            var third = await Cli.RunAsync(build, environment, timeLimit: TimeSpan.FromMinutes(15));
+
+            Assert.True(first.ExitCode == 0, first.All);
+            Assert.Contains("Build succeeded", first.All, StringComparison.Ordinal);
+            Assert.True(second.ExitCode == 0, second.All);
+            Assert.Contains("Restore inputs unchanged", second.All, StringComparison.Ordinal);
+            Assert.DoesNotContain("starting a new one", second.All, StringComparison.Ordinal);
+            Assert.True(third.ExitCode == 0, third.All);
+            Assert.Contains("Restore sandbox", third.All, StringComparison.Ordinal);
+            Assert.Contains("The policy or the package folders changed", third.All, StringComparison.Ordinal);
+            Assert.Contains("Build succeeded", third.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Cli.RunAsync(["stop", "-C", repository.Path, "--all"], environment);
+        }
+    }
+
     /// <summary>Tests that pass only with the restored package, and that check from inside what the build sandbox was given.</summary>
     private static void AddTests(TempFolder repository, string strayFolder)
     {

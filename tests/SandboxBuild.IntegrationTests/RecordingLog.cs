@@ -4,13 +4,17 @@ using SandboxBuild.Diagnostics;
 namespace SandboxBuild.IntegrationTests;
 
 /// <summary>Keeps every message, so a test can assert on what a user was told (and by which code).</summary>
-internal sealed class RecordingLog : ISandboxLog
+internal sealed class RecordingLog(Action<string>? onInfo = null) : ISandboxLog
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
     public IReadOnlyList<string> Lines => _lines.ToArray();
 
-    public void Info(string message) => _lines.Enqueue(message);
+    public void Info(string message)
+    {
+        _lines.Enqueue(message);
+        onInfo?.Invoke(message);
+    }
 
     public void Detail(string message) => _lines.Enqueue($"detail: {message}");
 

@@ -17,6 +17,9 @@ public sealed record EgressProxyOptions
     public string? HostsFile { get; init; }
 
     public IReadOnlyList<string> DnsServers { get; init; } = [];
+
+    /// <summary>The Squid to run: Debian's (squid-openssl), or SANDBOXBUILD_SQUID.</summary>
+    public string SquidBinary { get; init; } = SquidProcess.DefaultBinary;
 }
 
 /// <summary>
@@ -44,9 +47,12 @@ public sealed class EgressProxy : IAsyncDisposable
 
     internal int ProcessId => _squid.ProcessId;
 
+    /// <summary>Squid's private folder (configuration, key pair, logs); gone once disposed.</summary>
+    internal string PrivateFolder => _squid.Folder.Path;
+
     public static EgressProxy Start(EgressProxyOptions options)
     {
-        var squid = SquidProcess.Start(options.Allowed, options.HostsFile, options.DnsServers);
+        var squid = SquidProcess.Start(options.SquidBinary, options.Allowed, options.HostsFile, options.DnsServers);
         try
         {
             return new EgressProxy(squid, ProxyRelay.Start(options.SocketFolder, squid.Settings.Port, options.SocketOwner));

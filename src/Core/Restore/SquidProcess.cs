@@ -34,13 +34,14 @@ internal sealed class SquidProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static string Binary => Environment.GetEnvironmentVariable("SANDBOXBUILD_SQUID") is { Length: > 0 } configured ? configured : "/usr/sbin/squid";
+    /// <summary>Debian's Squid, or SANDBOXBUILD_SQUID.</summary>
+    public static string DefaultBinary => Environment.GetEnvironmentVariable("SANDBOXBUILD_SQUID") is { Length: > 0 } configured ? configured : "/usr/sbin/squid";
 
-    public static SquidProcess Start(IReadOnlyList<EgressEndpoint> allowed, string? hostsFile, IReadOnlyList<string> dnsServers)
+    public static SquidProcess Start(string binary, IReadOnlyList<EgressEndpoint> allowed, string? hostsFile, IReadOnlyList<string> dnsServers)
     {
-        if (!File.Exists(Binary))
+        if (!File.Exists(binary))
         {
-            throw new SandboxException(Codes.ProxyMissing, $"Squid was not found at {Binary}.");
+            throw new SandboxException(Codes.ProxyMissing, $"Squid was not found at {binary}.");
         }
 
         ProxyFolder.SweepLeftovers();
@@ -65,7 +66,7 @@ internal sealed class SquidProcess : IAsyncDisposable
             folder.HandTo(user);
 
             string[] squid = ["-N", "-f", config, "-n", serviceName];
-            var start = new ProcessStartInfo(user is null ? Binary : Setpriv())
+            var start = new ProcessStartInfo(user is null ? binary : Setpriv())
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -73,7 +74,7 @@ internal sealed class SquidProcess : IAsyncDisposable
                 UseShellExecute = false,
                 WorkingDirectory = folder.Path,
             };
-            foreach (var argument in user is null ? squid : user.Wrap(Binary, squid))
+            foreach (var argument in user is null ? squid : user.Wrap(binary, squid))
             {
                 start.ArgumentList.Add(argument);
             }

@@ -197,6 +197,37 @@ public sealed class EgressProxyTests(EgressFixture world) : IClassFixture<Egress
     }
 
     [Fact]
+    public void No_squid_is_a_coded_error_before_anything_starts()
+    {
+        using var folder = new TempFolder("sandboxbuild-proxy-socket-");
+
+        var e = Assert.Throws<SandboxBuild.Diagnostics.SandboxException>(() => EgressProxy.Start(new EgressProxyOptions
+        {
+            Allowed = [],
+            SocketFolder = folder.Path,
+            SquidBinary = "/nonexistent/squid",
+        }));
+
+        Assert.Equal("SBX1301", e.Code.Id);
+        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public async Task A_proxy_that_exits_at_once_is_a_coded_error_and_leaves_nothing_behind()
+    {
+        using var folder = new TempFolder("sandboxbuild-proxy-socket-");
+        var proxy = EgressProxy.Start(new EgressProxyOptions { Allowed = [], SocketFolder = folder.Path, SquidBinary = "/bin/false" });
+
+        var e = await Assert.ThrowsAsync<SandboxBuild.Diagnostics.SandboxException>(() => proxy.WaitUntilReadyAsync(CancellationToken.None));
+        await proxy.DisposeAsync();
+
+        Assert.Equal("SBX1302", e.Code.Id);
+        Assert.Contains("exited with 1", e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(proxy.PrivateFolder));
+        Assert.False(File.Exists(proxy.SocketPath));
+    }
+
+    [Fact]
     public void The_socket_is_the_only_way_in_and_the_proxy_runs_unprivileged()
     {
         var mode = File.GetUnixFileMode(_proxy.SocketPath);

@@ -172,6 +172,46 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
         Assert.Empty(Directory.GetDirectories(Path.Combine(state.Path, "restore"))); // a failed restore keeps nothing
     }
 
+    [Fact]
+    public async Task A_cancelled_restore_leaves_no_sandbox_no_proxy_and_no_folder()
+    {
+        using var repository = Library();
+        using var state = new TempFolder("sandboxbuild-state-");
+        using var cancel = new CancellationTokenSource();
+        var log = new RecordingLog(line =>
+        {
+            if (line.StartsWith("Restore sandbox", StringComparison.Ordinal))
+            {
+                cancel.CancelAfter(TimeSpan.FromSeconds(1)); // while the gate proves the sandbox, Squid running
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RestoreStage.RunAsync(engine.Engine, engine.Policy, Plan(repository.Path, state.Path, world.TlsFeed), log, cancel.Token));
+
+        Assert.Equal(0, await Leftovers.CountAsync(engine.Engine, repository.Path));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(state.Path, "restore")));
+        Assert.Empty(OrphanedSquids());
+    }
+
+    /// <summary>Squids started from a proxy folder that no longer exists: nobody could ever stop them.</summary>
+    private static IEnumerable<int> OrphanedSquids() =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Select(p => int.TryParse(p, out var pid) ? pid : 0).Where(pid => pid > 0)
+            .Select(pid => (pid, command: ReadOrEmpty($"/proc/{pid}/cmdline").Split('\0')))
+            .Where(p => p.command is ["/usr/sbin/squid", "-N", "-f", var config, ..] && config.StartsWith(ProxyFolder.BaseFolder, StringComparison.Ordinal) && !File.Exists(config))
+            .Select(p => p.pid);
+
+    private static string ReadOrEmpty(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Each weakening gets an empty folder of its own (never a shared one like /tmp: the probe connects to every socket it finds).</summary>
     public static TheoryData<string, Action<CreateContainerParameters, string>, string[]> Weakenings => new()
     {

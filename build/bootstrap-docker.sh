@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine answers. On Debian or Ubuntu as root it installs Debian's docker.io (and
-# debootstrap, which `sandboxbuild bake` needs, and docker-compose, which the integration tests use to start the
-# pattern's compose file) and starts dockerd; anywhere else it says what to do.
-# Safe to run again: it does nothing when an engine already answers.
+# debootstrap, which `sandboxbuild bake` needs, docker-compose, which the integration tests use to start the
+# pattern's compose file, and squid-openssl, the restore sandbox's egress proxy) and starts dockerd; anywhere
+# else it says what to do. Safe to run again: it does nothing when an engine already answers and everything
+# is installed.
 set -euo pipefail
 
 engine_answers() {
@@ -22,11 +23,35 @@ install_packages() {
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   # The integration tests bring up the pattern's compose file for real (validate --container).
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  [ -x /usr/sbin/squid ] && /usr/sbin/squid -v 2>/dev/null | grep -- '--with-openssl' >/dev/null || missing+=(squid-openssl)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "bootstrap-docker: installing ${missing[*]} from Debian's packages ..."
     export DEBIAN_FRONTEND=noninteractive
+    # Package scripts must not start services (Squid's would hold port 3128 for every user of the machine):
+    # policy-rc.d answers "not now" while we install, unless the machine already has its own.
+    local own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+    fi
     apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+  fi
+  quiet_system_squid
+}
+
+# SandboxBuild starts its own Squid per restore, as an unprivileged user on a free loopback port. The
+# distribution's service is never needed: stop and disable it so no system Squid holds a port.
+quiet_system_squid() {
+  [ -x /usr/sbin/squid ] || return 0
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now squid.service >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/squid ]; then
+    /etc/init.d/squid stop >/dev/null 2>&1 || true
+    command -v update-rc.d >/dev/null 2>&1 && update-rc.d squid disable >/dev/null 2>&1 || true
+  fi
+  if [ -s /run/squid.pid ] && kill -0 "$(cat /run/squid.pid)" 2>/dev/null; then
+    kill "$(cat /run/squid.pid)" 2>/dev/null || true
   fi
 }
 
@@ -47,7 +72,7 @@ start_dockerd() {
 }
 
 if engine_answers; then
-  if [ "$(id -u)" -eq 0 ] && is_debian_like && { [ ! -x /usr/sbin/debootstrap ] || ! command -v docker-compose >/dev/null 2>&1; }; then
+  if [ "$(id -u)" -eq 0 ] && is_debian_like; then
     install_packages
   fi
   exit 0

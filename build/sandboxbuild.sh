@@ -16,7 +16,9 @@ if [ ! -f "$cli" ] || [ -n "$(find "$root/src" -newer "$cli" \( -name '*.cs' -o 
   dotnet build "$root/src/Action/SandboxBuild.Action.csproj" -c Release -o "$root/artifacts/cli" -nologo -v quiet -clp:ErrorsOnly >&2
 fi
 
-# samples/SampleApp consumes the package built from this repository, from a local feed.
+# samples/SampleApp consumes the package built from this repository, from a local feed. The restore sandbox
+# takes packages only from trusted feeds: nuget.org and that folder, unless the caller names others.
 "$root/build/pack.sh"
+export SANDBOXBUILD_FEEDS="${SANDBOXBUILD_FEEDS:-https://api.nuget.org/v3/index.json;$root/artifacts/packages}"
 dotnet "$cli" bake --if-missing >&2
 exec dotnet "$cli" "$@"

@@ -2,8 +2,10 @@ using System.Text.Json;
 using SandboxBuild.Probing;
 
 // The in-sandbox agent. `probe <request-json>` prints a ProbeReport; `stage` copies the read-only source into
-// the writable workspace; `test-module` builds and runs one MTP test module, recording its pipe messages. Exit codes: 0 done, 2 usage, 3 failed. Anything else (127, a signal) means it did
-// not run, which the host side treats as a failure.
+// the writable workspace; `test-module` builds and runs one MTP test module, recording its pipe messages; in the
+// restore sandbox, `forward` relays loopback TCP to the proxy socket and `restore-results` collects what
+// restore wrote. Exit codes: 0 done, 2 usage, 3 failed (`forward` with a command: the command's). Anything
+// else (127, a signal) means it did not run: the host side treats it as a failure.
 try
 {
     return args switch
@@ -13,6 +15,8 @@ try
         ["clear", var folder] => Stager.Clear(folder),
         ["settle", var output] => ProcessProbe.Settle(output),
         ["test-module", .. var rest] => TestModuleRun.Run(rest),
+        ["forward", .. var rest] => Forwarder.Run(rest),
+        ["restore-results", .. var rest] => RestoreOutputs.Collect(rest),
         _ => Usage(),
     };
 }
@@ -32,6 +36,8 @@ static int RunProbe(string json)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--map FROM=TO ...] | clear DIR | settle OUTPUT-DIR | test-module --project P --record FILE [...] -- ARGS");
+    Console.Error.WriteLine("usage: sandboxbuild-probe probe <request-json> | stage --from DIR --to DIR [--overlay DIR] [--exclude REL ...] | clear DIR"
+        + " | settle OUTPUT-DIR | test-module --project P --record FILE [...] -- ARGS"
+        + " | forward --listen ADDRESS:PORT --socket PATH [-- command ...] | restore-results --from DIR --to DIR");
     return 2;
 }

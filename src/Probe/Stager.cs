@@ -1,10 +1,11 @@
 namespace SandboxBuild.Probing;
 
 /// <summary>
-/// Copies the read-only source into the writable workspace the build runs in. Build outputs of the host
-/// (bin/, and obj/ except restore results) are not copied: the sandbox builds from source. Restore results
-/// name the host's package folders; they are rewritten to where those folders are mounted inside.
-/// A second run only copies what changed and removes what was deleted, so a warm sandbox builds incrementally.
+/// Copies the read-only source into the writable workspace the build runs in. Nothing of the repository's
+/// bin/ or obj/ is copied: the sandbox builds from source, and restore results come only from the restore
+/// sandbox (`--overlay DIR`, laid over the staged tree with their relative paths), never from files the
+/// repository carries (a stray assets file would choose package folders; an obj/*.targets file would be
+/// imported by MSBuild). A second run only copies what changed and removes what was deleted, so a warm sandbox builds incrementally.
 /// It runs as the sandbox user, so it reads exactly what the sandbox may read: a file or folder it cannot read
 /// (git's private files, a developer's 0600 .env owned by another uid) is skipped and named on stdout, never
 /// read with more privilege. A `.git` folder is linked, not copied: the build only reads it, and copying a
@@ -12,12 +13,9 @@ namespace SandboxBuild.Probing;
 /// </summary>
 internal static class Stager
 {
-    private static readonly string[] RestoreOutputs = ["project.assets.json", "project.nuget.cache", ".nuget.g.props", ".nuget.g.targets", ".nuget.dgspec.json"];
-
     public static int Run(string[] args)
     {
-        string? from = null, to = null;
-        var maps = new List<(string From, string To)>();
+        string? from = null, to = null, overlay = null;
         var excludes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -26,7 +24,7 @@ internal static class Stager
                 case "--from": from = args[i + 1]; break;
                 case "--to": to = args[i + 1]; break;
                 case "--exclude": excludes.Add(args[i + 1].Trim('/')); break;
-                case "--map" when args[i + 1].Split('=', 2) is [var f, var t]: maps.Add((f, t)); break;
+                case "--overlay": overlay = args[i + 1]; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
@@ -37,13 +35,14 @@ internal static class Stager
         }
 
         var stats = new Stats();
-        Sync(from, to, "", maps, excludes, stats);
+        Sync(from, to, "", excludes, stats);
+        var overlaid = overlay is null ? 0 : Overlay(overlay, to, stats);
         foreach (var path in stats.Unreadable)
         {
             Console.Out.WriteLine(StagingOutput.UnreadableLine(path));
         }
 
-        Console.Out.WriteLine($"staged {stats.Copied} changed of {stats.Seen} files, removed {stats.Removed}, skipped {stats.Unreadable.Count} unreadable");
+        Console.Out.WriteLine($"staged {stats.Copied} changed of {stats.Seen} files, removed {stats.Removed}, skipped {stats.Unreadable.Count} unreadable, overlaid {overlaid} restore outputs");
         return 0;
     }
 
@@ -69,7 +68,7 @@ internal static class Stager
         public List<string> Unreadable { get; } = [];
     }
 
-    private static void Sync(string sourceRoot, string targetRoot, string relative, List<(string From, string To)> maps, HashSet<string> excludes, Stats stats)
+    private static void Sync(string sourceRoot, string targetRoot, string relative, HashSet<string> excludes, Stats stats)
     {
         var source = Path.Combine(sourceRoot, relative);
         var target = Path.Combine(targetRoot, relative);
@@ -85,9 +84,9 @@ internal static class Stager
                 continue;
             }
 
-            if (inObj && !(entry is FileInfo && RestoreOutputs.Any(r => entry.Name.EndsWith(r, StringComparison.Ordinal))))
+            if (inObj)
             {
-                continue;
+                continue; // the repository's own obj/ is never trusted; restore's outputs are overlaid from the restore sandbox
             }
 
             kept.Add(entry.Name);
@@ -104,14 +103,14 @@ internal static class Stager
             }
             else if (entry is DirectoryInfo)
             {
-                Sync(sourceRoot, targetRoot, childRelative, maps, excludes, stats);
+                Sync(sourceRoot, targetRoot, childRelative, excludes, stats);
             }
             else if (entry is FileInfo file)
             {
                 stats.Seen++;
                 try
                 {
-                    if (CopyIfChanged(file, destination, inObj ? maps : null))
+                    if (CopyIfChanged(file, destination))
                     {
                         stats.Copied++;
                     }
@@ -160,36 +159,51 @@ internal static class Stager
         }
     }
 
-    private static bool CopyIfChanged(FileInfo file, string destination, List<(string From, string To)>? maps)
+    /// <summary>
+    /// Lays the restore sandbox's outputs over the workspace: regular files only, never through a link, and only
+    /// when changed, so an unchanged restore leaves a warm sandbox's incremental build alone.
+    /// </summary>
+    private static int Overlay(string overlay, string targetRoot, Stats stats)
+    {
+        var copied = 0;
+        var pending = new Stack<string>([overlay]);
+        while (pending.Count > 0)
+        {
+            foreach (var entry in Entries(pending.Pop(), "", stats))
+            {
+                if (entry.LinkTarget is not null)
+                {
+                    continue;
+                }
+
+                if (entry is DirectoryInfo)
+                {
+                    pending.Push(entry.FullName);
+                    continue;
+                }
+
+                var destination = Path.Combine(targetRoot, Path.GetRelativePath(overlay, entry.FullName));
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                if (CopyIfChanged((FileInfo)entry, destination))
+                {
+                    copied++;
+                }
+            }
+        }
+
+        return copied;
+    }
+
+    private static bool CopyIfChanged(FileInfo file, string destination)
     {
         var current = new FileInfo(destination);
-        if (current.Exists && current.LinkTarget is null && current.Length == file.Length && current.LastWriteTimeUtc == file.LastWriteTimeUtc && maps is null)
+        if (current.Exists && current.LinkTarget is null && current.Length == file.Length && current.LastWriteTimeUtc == file.LastWriteTimeUtc)
         {
             return false;
         }
 
-        if (maps is { Count: > 0 })
-        {
-            var text = File.ReadAllText(file.FullName);
-            foreach (var (from, to) in maps)
-            {
-                // The folder as a whole path component only: "/pkgs" maps in "/pkgs/x" and "/pkgs", not in "/pkgs2".
-                text = System.Text.RegularExpressions.Regex.Replace(text, System.Text.RegularExpressions.Regex.Escape(from) + "(?=[/\"'<;]|$)", to.Replace("$", "$$", StringComparison.Ordinal));
-            }
-
-            if (current.Exists && File.ReadAllText(destination) == text)
-            {
-                return false;
-            }
-
-            File.WriteAllText(destination, text);
-        }
-        else
-        {
-            DeleteAny(destination);
-            File.Copy(file.FullName, destination);
-        }
-
+        DeleteAny(destination);
+        File.Copy(file.FullName, destination);
         File.SetUnixFileMode(destination, file.UnixFileMode & ~(UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit) | UnixFileMode.UserWrite);
         File.SetLastWriteTimeUtc(destination, file.LastWriteTimeUtc);
         return true;

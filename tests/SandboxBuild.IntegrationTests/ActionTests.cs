@@ -20,7 +20,8 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
         using var runner = RunnerLayout.Create();
         runner.CopySample();
 
-        var run = await RunActionAsync(runner, new() { ["INPUT_COMMAND"] = "dotnet test" });
+        // The trusted feeds for the restore sandbox: the packages the runner prepared (containers here cannot reach nuget.org).
+        var run = await RunActionAsync(runner, new() { ["INPUT_COMMAND"] = "dotnet test", ["SANDBOXBUILD_FEEDS"] = "/github/workspace/feed;/github/workspace/.nuget-packages" });
 
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("Passed!", run.Output, StringComparison.Ordinal);
@@ -101,6 +102,52 @@ public sealed class ActionTests(EngineFixture fixture, ActionImageFixture image)
         Assert.Contains("memory: 2147483648 -> 4294967296", failing.Output, StringComparison.Ordinal);
         Assert.True(warning.ExitCode == 0, warning.Output);
         Assert.Contains("::warning title=SBX2801", warning.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hostile_repository_restores_in_a_restore_sandbox_and_nothing_reaches_the_runner()
+    {
+        var bridge = await Egress.HostSide.BridgeAddressAsync(fixture.Engine);
+        using var certificates = new Egress.TestCertificates(["api.feed.test", "evil.test"]);
+        await using var feed = Egress.StaticFeed.Start(certificates.Server, new Dictionary<string, string> { ["newtonsoft.json/13.0.3"] = Egress.StaticFeed.NewtonsoftJson }, bridge);
+        using var listeners = new Egress.CountingListeners(bridge);
+        using var runner = RunnerLayout.Create();
+        var stray = Path.Combine(runner.Home, "stray-folder");
+        Directory.CreateDirectory(stray);
+        Egress.HostileRepository.WriteInto(TempFolder.Existing(runner.Workspace), bridge, listeners.TcpPort, listeners.UdpPort, listeners.TcpPort, stray);
+        // The workflow's trusted settings: the feed (on the bridge's host side, as the runner's network would reach it), its CA.
+        File.WriteAllText(Path.Combine(runner.Workflow, "hosts"), $"{bridge} api.feed.test evil.test\n");
+        File.Copy(certificates.AuthorityFile, Path.Combine(runner.Workflow, "ca.pem"));
+        var before = Egress.HostSide.Snapshot(runner.Workspace);
+
+        var run = await RunActionAsync(runner, new()
+        {
+            ["INPUT_COMMAND"] = "dotnet build Lib/Lib.csproj",
+            ["SANDBOXBUILD_FEEDS"] = $"https://api.feed.test:{feed.HttpsPort}/v3/index.json",
+            ["SANDBOXBUILD_RESTORE_CA"] = "/github/workflow/ca.pem",
+            ["SANDBOXBUILD_PROXY_HOSTS_FILE"] = "/github/workflow/hosts",
+            ["SANDBOXBUILD_PROXY_DNS"] = "127.0.0.1",
+            ["AWS_SECRET_ACCESS_KEY"] = Egress.HostileRepository.Secret,
+        });
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("Restoring in the sandbox through the egress proxy", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Build succeeded", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"SBX3201", run.Output, StringComparison.Ordinal);
+        Assert.Contains(feed.Requests, r => r.EndsWith("newtonsoft.json.13.0.3.nupkg", StringComparison.Ordinal));
+        var evidence = Egress.HostileRepository.Evidence(Egress.HostSide.RestoredPackages(Path.Combine(runner.Home, ".local", "state", "sandboxbuild")));
+        Assert.Equal(("[]", "[]", "[]", "absent", "0"), (evidence["key"], evidence["token"], evidence["file"], evidence["docker-socket"], evidence["env-secrets"]));
+        Assert.Equal(("failed", "failed", "refused"), (evidence["direct-tcp"], evidence["udp"], evidence["write-source"]));
+        Assert.StartsWith("HTTP/1.1_403", evidence["via-proxy"], StringComparison.Ordinal);
+        Assert.Equal((0, 0), (listeners.TcpConnections, listeners.Datagrams));
+        foreach (var secret in new[] { RuntimeToken, GitHubToken, Egress.HostileRepository.Secret })
+        {
+            Assert.DoesNotContain(secret, run.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(stray));
+        var after = Egress.HostSide.Snapshot(runner.Workspace).Where(f => !f.Key.StartsWith("sandbox-output", StringComparison.Ordinal) && f.Key != "sandbox.sarif");
+        Assert.Equal(before.OrderBy(f => f.Key), after.OrderBy(f => f.Key));
     }
 
     private async Task<(long ExitCode, string Output)> RunActionAsync(RunnerLayout runner, Dictionary<string, string> inputs)

@@ -6,6 +6,17 @@ namespace SandboxBuild.IntegrationTests;
 /// <summary>A folder for one test, removed afterwards.</summary>
 internal sealed class TempFolder : IDisposable
 {
+    /// <summary>An existing folder (a runner's workspace) to write into; it is not removed by this object.</summary>
+    public static TempFolder Existing(string path) => new(path, owned: false);
+
+    private TempFolder(string path, bool owned)
+    {
+        Path = path;
+        _owned = owned;
+    }
+
+    private readonly bool _owned = true;
+
     public TempFolder(string prefix = "sandboxbuild-it-")
     {
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
@@ -49,6 +60,11 @@ internal sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        if (!_owned)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);
@@ -83,7 +99,11 @@ internal sealed record CliResult(int ExitCode, string StdOut, string StdErr)
 /// <summary>Runs the real `sandboxbuild` CLI as a user would, in its own process.</summary>
 internal static class Cli
 {
-    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    /// <summary>The feeds build/sandboxbuild.sh trusts: nuget.org (only this host reaches it) and the package this repository builds.</summary>
+    public static string TrustedFeeds => $"https://api.nuget.org/v3/index.json;{System.IO.Path.Combine(Repository.Root, "artifacts", "packages")}";
+
+    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null,
+        TimeSpan? timeLimit = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -99,6 +119,8 @@ internal static class Cli
         }
 
         start.Environment["SANDBOXBUILD_PULL"] = "never";
+        // The restore sandbox takes packages from trusted feeds only: nuget.org and the sample's local feed.
+        start.Environment["SANDBOXBUILD_FEEDS"] = TrustedFeeds;
         start.Environment.Remove("GITHUB_ACTIONS");
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -108,7 +130,7 @@ internal static class Cli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        using var timeout = new CancellationTokenSource(timeLimit ?? TimeSpan.FromMinutes(10));
         try
         {
             await process.WaitForExitAsync(timeout.Token);

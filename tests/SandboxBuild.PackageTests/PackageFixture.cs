@@ -171,6 +171,9 @@ public sealed class PackageFixture : IAsyncLifetime
         if (packages is not null)
         {
             start.Environment["NUGET_PACKAGES"] = packages;
+            // The restore sandbox's trusted feeds (a repository's NuGet.Config is not trusted): the packed package (next
+            // to the package folder) and nuget.org.
+            start.Environment["SANDBOXBUILD_FEEDS"] = $"{Path.Combine(Path.GetDirectoryName(packages)!, "feed")};https://api.nuget.org/v3/index.json";
         }
 
         start.Environment["SANDBOXBUILD_PULL"] = "never";

@@ -10,7 +10,7 @@ public class CommandPlanTests
         var plan = CommandPlan.For([], "/workspace/output", TestRunner.VSTest);
 
         Assert.Equal(["dotnet", "test", "--no-restore", "--logger", "trx", "--results-directory", "/workspace/output/TestResults"], plan.Command);
-        Assert.True(plan.RestoreOnHost);
+        Assert.True(plan.NeedsRestore);
         Assert.Null(plan.RestoreTarget);
     }
 
@@ -28,7 +28,7 @@ public class CommandPlanTests
     {
         var plan = CommandPlan.For(["dotnet", "test", "--no-restore", "--logger", "trx;LogFileName=x.trx", "--results-directory", "/tmp/r"], "/out", TestRunner.VSTest);
 
-        Assert.False(plan.RestoreOnHost);
+        Assert.False(plan.NeedsRestore);
         Assert.Single(plan.Command, a => a == "--no-restore");
         Assert.Single(plan.Command, a => a == "--results-directory");
         Assert.Single(plan.Command, a => a == "--logger");
@@ -40,7 +40,7 @@ public class CommandPlanTests
         var plan = CommandPlan.For(["bash", "-c", "echo hi"], "/out", TestRunner.MicrosoftTestingPlatform);
 
         Assert.Equal(["bash", "-c", "echo hi"], plan.Command);
-        Assert.False(plan.RestoreOnHost);
+        Assert.False(plan.NeedsRestore);
     }
 
     [Fact]

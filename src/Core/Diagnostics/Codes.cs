@@ -39,6 +39,15 @@ public static class Codes
         "Unset DOCKER_API_VERSION (or set it within the range the engine accepts), or use an engine that accepts an API between 1.41 and 1.47.");
     public static readonly SandboxCode SubMountWritable = new("SBX1403", "A mount below a read-only mount is writable", Severity.Error,
         "Remove the mount below the source or package folder, or use Docker 25+ (API 1.44), which makes read-only binds recursively read-only.");
+    // 13xx: the restore sandbox's egress proxy (Squid) and its unix-socket relay.
+    public static readonly SandboxCode ProxyMissing = new("SBX1301", "The egress proxy (Squid with OpenSSL) is not installed", Severity.Error,
+        "Install it: `apt-get install squid-openssl` (build/bootstrap-docker.sh does), or set SANDBOXBUILD_SQUID to its path.");
+    public static readonly SandboxCode ProxyStartFailed = new("SBX1302", "The egress proxy did not start", Severity.Error,
+        "Read Squid's log lines above; `squid -k parse -f <config>` checks a configuration by hand.");
+    public static readonly SandboxCode ProxyRelayFailed = new("SBX1303", "The proxy socket for the restore sandbox could not be created", Severity.Error,
+        "The state folder must be on a local filesystem that supports unix sockets; check its permissions.");
+    public static readonly SandboxCode FeedInvalid = new("SBX1304", "A trusted package feed is invalid", Severity.Error,
+        "Give feeds as https:// or http:// URLs with a host name (not an IP address) or as existing folders; credentials as HOST=ENVVAR with ENVVAR set.");
 
     // 20xx: the policy file.
     public static readonly SandboxCode PolicyInvalid = new("SBX2000", "The policy file is invalid", Severity.Error,
@@ -165,6 +174,18 @@ public static class Codes
     public static readonly SandboxCode ProbeStrayProcess = new("SBX2140", "A process other than the sandbox's own is running", Severity.Error,
         "Stop the sandbox (`sandboxbuild stop`); SandboxBuild ends what earlier commands left running before each run, so one that survives is an escape attempt.");
 
+    // 23xx: the restore sandbox: the only place the repository's project files are evaluated before the build.
+    public static readonly SandboxCode RestoreNetwork = new("SBX2301", "The restore sandbox has a network of its own", Severity.Error,
+        "The restore sandbox must run with network mode `none`; its only way out is the proxy socket.");
+    public static readonly SandboxCode RestoreForeignSocket = new("SBX2302", "A socket other than the proxy's is reachable in the restore sandbox", Severity.Error,
+        "Remove the mount that brings the socket in; the restore sandbox gets the proxy socket and nothing else.");
+    public static readonly SandboxCode RestoreProxyChannel = new("SBX2303", "The restore sandbox's proxy channel is missing, writable or not SandboxBuild's", Severity.Error,
+        "The proxy folder must be this restore's own, mounted read-only, holding only the relay's socket.");
+    public static readonly SandboxCode RestoreEnvironment = new("SBX2304", "The restore sandbox's environment holds more than restore needs", Severity.Error,
+        "The restore environment is built from nothing: remove the variable; feed credentials go only into the trusted NuGet config.");
+    public static readonly SandboxCode RestoreWritableMount = new("SBX2305", "The restore sandbox writes somewhere other than its fresh package and results folders", Severity.Error,
+        "Mount everything else read-only; the restore writes only this restore's own package and results folders.");
+
     // 22xx: compose files.
     public static readonly SandboxCode ComposeMerged = new("SBX2201", "Compose merges more than the named file", Severity.Note,
         "Review every merged file: a weakening in an override applies too.");
@@ -224,8 +245,6 @@ public static class Codes
         "Raise `memory` in the policy, or find what allocates.");
     public static readonly SandboxCode PidsLimitReached = new("SBX3004", "The sandbox hit its process limit", Severity.Error,
         "Raise `pids` in the policy, or find what forks without end.");
-    public static readonly SandboxCode RestoreFailed = new("SBX3005", "Restore failed on the host", Severity.Error,
-        "Run `dotnet restore` yourself to see why; restore is the only phase with network.");
     public static readonly SandboxCode StageFailed = new("SBX3006", "The source could not be staged inside the sandbox", Severity.Error,
         "Read the message above; the workspace tmpfs may be too small (`workspace_size`).");
     public static readonly SandboxCode SandboxNotFound = new("SBX3007", "No running sandbox for this repository", Severity.Error,
@@ -274,6 +293,18 @@ public static class Codes
         "Remove the secret from the file; if it is a test fixture, set `artifacts.secrets: warn`.");
     public static readonly SandboxCode ArtifactUnreadable = new("SBX3107", "An artifact could not be read", Severity.Warning,
         "Make the file readable by the host user.");
+
+    // 32xx: the restore stage: its outcome and the hosts the proxy refused.
+    public static readonly SandboxCode EgressRefused = new("SBX3201", "Restore tried to reach a host that is not an allowed feed", Severity.Warning,
+        "Nothing to do if the repository should not reach it. If it is a feed you trust, add it on the trusted side (`--feed`, SANDBOXBUILD_FEEDS).");
+    public static readonly SandboxCode EgressNameMismatch = new("SBX3202", "Restore opened TLS to an allowed feed under another name", Severity.Warning,
+        "The TLS server name must equal the host asked for; the connection was cut before it reached the feed.");
+    public static readonly SandboxCode SandboxRestoreFailed = new("SBX3203", "Restore failed in the restore sandbox", Severity.Error,
+        "Read the restore output above; packages come only from the trusted feeds (`--feed`, SANDBOXBUILD_FEEDS).");
+    public static readonly SandboxCode RestoreGateFailed = new("SBX3204", "The restore sandbox failed the gate; nothing was restored", Severity.Error,
+        "Read the failed checks above; the restore sandbox is held to the build sandbox's rules and its own.");
+    public static readonly SandboxCode RestoreTimedOut = new("SBX3205", "Restore exceeded the run's timeout and was stopped", Severity.Error,
+        "Raise `timeout` in the policy, or find what hangs during restore.");
 
     // 4xxx: task and action inputs.
     public static readonly SandboxCode InvalidInput = new("SBX4001", "An input is invalid", Severity.Error,

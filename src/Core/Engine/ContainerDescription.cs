@@ -40,5 +40,10 @@ public sealed class ContainerDescription
 
     public string IpcMode => _inspect.HostConfig?.IpcMode ?? "";
 
+    public string NetworkMode => _inspect.HostConfig?.NetworkMode ?? "";
+
+    /// <summary>The environment the container was created with (`NAME=value`), the image's own included.</summary>
+    public IReadOnlyList<string> Environment => _inspect.Config?.Env?.ToArray() ?? [];
+
     public string? Label(string name) => Labels.TryGetValue(name, out var value) ? value : null;
 }

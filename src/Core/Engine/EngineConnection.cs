@@ -70,6 +70,10 @@ public sealed class EngineConnection : IDisposable
     public void Dispose() => Client.Dispose();
 
     /// <summary>`docker info`, as the facts a baseline pins (runtime, rootless, seccomp profile, cgroup version).</summary>
+    /// <summary>The environment an image gives every container made from it (`NAME=value`).</summary>
+    public async Task<IReadOnlyList<string>> ImageEnvironmentAsync(string image, CancellationToken cancellationToken) =>
+        (await EngineException.Wrap(() => Client.Images.InspectImageAsync(image, cancellationToken), $"docker image inspect {image}")).Config?.Env?.ToArray() ?? [];
+
     public async Task<EngineFacts> GetFactsAsync(CancellationToken cancellationToken) =>
         EngineFacts.From(await EngineException.Wrap(() => Client.System.GetSystemInfoAsync(cancellationToken), "docker info"), ApiVersion.ToString());
 

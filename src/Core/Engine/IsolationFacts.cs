@@ -14,6 +14,9 @@ public enum FactSource
 
     /// <summary>The files the host's MSBuild and NuGet read, against the approved build-logic record.</summary>
     BuildLogic,
+
+    /// <summary>The restore sandbox's egress proxy: what it let through and what it refused.</summary>
+    Proxy,
 }
 
 public sealed record MountFact(string Type, string Source, string Target, bool ReadOnly, string Propagation, SourceLocation? Location = null);

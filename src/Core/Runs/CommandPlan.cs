@@ -1,13 +1,13 @@
 namespace SandboxBuild.Runs;
 
 /// <summary>
-/// What runs inside, and what the host restores first. `dotnet build/test/run/publish/pack` get
-/// `--no-restore` (restore already happened on the host, the only phase with network), and `dotnet test`
+/// What runs inside, and what the restore sandbox restores first. `dotnet build/test/run/publish/pack` get
+/// `--no-restore` (restore already happened in the restore sandbox, the only phase with a way out), and `dotnet test`
 /// writes its results into the output folder unless told otherwise: TRX through `--logger trx` in VSTest mode;
 /// in Microsoft.Testing.Platform mode only `--results-directory`, since that mode rejects `--logger` and TRX
 /// needs an extension only the project knows it has (`--report-trx` passes through when the user gives it).
 /// </summary>
-public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHost, string? RestoreTarget, IReadOnlyList<string> RestoreArguments)
+public sealed record CommandPlan(IReadOnlyList<string> Command, bool NeedsRestore, string? RestoreTarget, IReadOnlyList<string> RestoreArguments)
 {
     private static readonly HashSet<string> BuildVerbs = new(StringComparer.Ordinal) { "build", "test", "run", "publish", "pack" };
 
@@ -30,12 +30,12 @@ public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHo
         var command = requested.Count == 0 ? DefaultCommand.ToList() : requested.ToList();
         if (command.Count < 2 || command[0] != "dotnet" || !BuildVerbs.Contains(command[1]))
         {
-            return new CommandPlan(command, RestoreOnHost: false, null, []);
+            return new CommandPlan(command, NeedsRestore: false, null, []);
         }
 
         var arguments = command.Skip(2).ToList();
         var target = runner == TestRunner.MicrosoftTestingPlatform && command[1] == "test" ? ValueOf(arguments, "--project") ?? ValueOf(arguments, "--solution") : Positional(arguments);
-        var restoreOnHost = !arguments.Contains("--no-restore") && !arguments.Contains("--no-build");
+        var needsRestore = !arguments.Contains("--no-restore") && !arguments.Contains("--no-build");
         if (!arguments.Contains("--no-restore"))
         {
             command.Add("--no-restore");
@@ -61,7 +61,7 @@ public sealed record CommandPlan(IReadOnlyList<string> Command, bool RestoreOnHo
             }
         }
 
-        return new CommandPlan(command, restoreOnHost, target, RestoreRelevant(arguments));
+        return new CommandPlan(command, needsRestore, target, RestoreRelevant(arguments));
     }
 
     private static string? ValueOf(List<string> arguments, string option) =>

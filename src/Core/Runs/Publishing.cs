@@ -17,7 +17,7 @@ internal static class Publishing
     public static CollectionResult Publish(RunSetup setup, SandboxLease lease, string publish, IReadOnlyList<string> command, GateVerdict verdict,
         ExecutionOutcome execution, DateTimeOffset started, ISandboxLog log)
     {
-        var canaries = setup.Request.Canaries.Concat(HostSecretValues()).ToArray();
+        var canaries = setup.Request.Canaries.Concat(setup.Restore?.Canaries ?? []).Concat(HostSecretValues()).ToArray();
         var collection = new Collector(setup.Policy.Artifacts, canaries, log).Collect(lease.Layout.OutputDirectory, PublishFolder.Files(publish));
         var manifestHash = Manifest.Write(Path.Combine(publish, PublishFolder.ManifestFile), setup.RunId, collection);
         var session = lease.Session;

@@ -10,7 +10,8 @@ namespace SandboxBuild.Runs;
 /// The one run pipeline. Every entry point (the CLI's run, exec, start, validate and demo; the MSBuild tasks
 /// through the CLI; the action) hands a <see cref="RunRequest"/> here, and every run goes through the same
 /// stages whatever sandbox it holds:
-/// policy -> static gate -> engine -> prepare (image, probe, restore) -> lease (fresh, warm or attached)
+/// policy -> static gate -> engine -> prepare (image, probe) -> restore (in the restore sandbox, or reused)
+/// -> lease (fresh, warm or attached)
 /// -> runtime gate -> stage the source -> run and watch -> freeze and collect -> report and audit.
 /// A run that ends in any stage leaves the same evidence: its log, its audit record, the output written so
 /// far, and an exit code that says which stage stopped it.
@@ -96,14 +97,19 @@ public sealed class RunPipeline(ISandboxLog log)
                 setup = await LeaseStage.PrepareAsync(run, engine, policy, cancellationToken);
             }
 
-            HeldLease held;
+            using (run.Stage("restore"))
+            {
+                setup = await RestorePreparation.RunAsync(run, engine, setup, cancellationToken);
+            }
+
+            SandboxLease held;
             using (run.Stage("lease"))
             {
                 held = await LeaseStage.AcquireAsync(run, engine, setup, cancellationToken);
             }
 
             await using var lease = held;
-            run.ContainerId = lease.Lease.Container.Id;
+            run.ContainerId = lease.Container.Id;
             await ProveAndRunAsync(run, engine, setup, lease, staticReport, baseline, host, cancellationToken);
         }
         finally
@@ -117,10 +123,9 @@ public sealed class RunPipeline(ISandboxLog log)
     /// deadline, which kills the sandbox when it passes.
     /// </summary>
     private static async Task ProveAndRunAsync(
-        RunRecord run, EngineConnection engine, RunSetup setup, HeldLease held, ValidationReport staticReport, Baseline? baseline, HostContext host,
+        RunRecord run, EngineConnection engine, RunSetup setup, SandboxLease lease, ValidationReport staticReport, Baseline? baseline, HostContext host,
         CancellationToken cancellationToken)
     {
-        var (lease, restoring) = (held.Lease, held.Restoring);
         var request = run.Request;
         var policy = setup.Policy;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -142,7 +147,7 @@ public sealed class RunPipeline(ISandboxLog log)
                 host with { RepositoryRoot = setup.HostPaths.ToHost(run.Source) }, request.ListenAddress, deadline.Token));
             try
             {
-                await Task.WhenAll(restoring, runtime);
+                await runtime;
             }
             catch
             {

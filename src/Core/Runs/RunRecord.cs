@@ -101,7 +101,9 @@ internal sealed class RunRecord : IDisposable
     {
         Log.Report(e);
         Failure = e.Code;
-        EndedAs = e.Code == Codes.PolicyInvalid || e.Code == Codes.InvalidInput ? RunOutcome.InvalidInput : RunOutcome.SandboxError;
+        EndedAs = e.Code == Codes.PolicyInvalid || e.Code == Codes.InvalidInput ? RunOutcome.InvalidInput
+            : e.Code == Codes.RestoreGateFailed ? RunOutcome.GateFailed
+            : RunOutcome.SandboxError;
     }
 
     public void Dispose() => Log.Dispose();

@@ -85,6 +85,12 @@ public sealed record RunRequest
 
     public bool SkipRestore { get; init; }
 
+    /// <summary>Trusted package feeds (URLs or folders) for the restore sandbox; empty: SANDBOXBUILD_FEEDS, else nuget.org.</summary>
+    public IReadOnlyList<string> Feeds { get; init; } = [];
+
+    /// <summary>`HOST=ENVVAR` credentials for private feeds; they reach only the restore sandbox's NuGet config.</summary>
+    public IReadOnlyList<string> FeedCredentials { get; init; } = [];
+
     public string Agent { get; init; } = "default";
 
     public IHostPaths HostPaths { get; init; } = IdentityHostPaths.Instance;

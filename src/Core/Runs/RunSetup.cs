@@ -1,5 +1,6 @@
 using SandboxBuild.Engine;
 using SandboxBuild.Policy;
+using SandboxBuild.Restore;
 
 namespace SandboxBuild.Runs;
 
@@ -24,14 +25,24 @@ internal sealed record RunSetup
     /// <summary>How the engine's host sees this process's paths (translated when we run in a container).</summary>
     public required IHostPaths HostPaths { get; init; }
 
-    public IReadOnlyList<string> PackageFolders { get; init; } = [];
+    /// <summary>This run's restore (from the restore sandbox, or reused); null when the command needs none.</summary>
+    public RestoreResult? Restore { get; init; }
 
+    /// <summary>
+    /// What the sandbox mounts: the source, the output, the probe, the policy's extra mounts, and only the package
+    /// folder and results this run's restore produced (read-only, at the paths restore saw). No file of the
+    /// repository chooses a mount.
+    /// </summary>
     public SandboxLayout Layout(string outputDirectory) => new()
     {
         SourceDirectory = Source,
         OutputDirectory = outputDirectory,
-        PackageFolders = PackageFolders,
+        PackageFolders = Restore?.PackageFolder is { } packages ? [packages] : [],
         ProbeVolume = ProbeVolume,
-        ExtraMounts = SandboxLayout.ResolveExtraMounts(Policy, Source),
+        ExtraMounts =
+        [
+            .. SandboxLayout.ResolveExtraMounts(Policy, Source),
+            .. Restore?.ResultsFolder is { } results ? [new MountSpec(results, RestoreLayout.ResultsTarget, ReadOnly: true)] : Array.Empty<MountSpec>(),
+        ],
     };
 }

@@ -8,17 +8,14 @@ namespace SandboxBuild.Runs;
 /// <summary>
 /// The stage that puts the source where the command can build it: the stager (our own code, from the
 /// read-only probe volume) copies the read-only source into the in-memory workspace, only what changed since
-/// the last run in a warm sandbox, with package paths rewritten to where the package folders are mounted.
+/// the last run in a warm sandbox, none of the repository's obj/, with the restore sandbox's results laid over it.
 /// </summary>
 internal static class Staging
 {
     public static async Task StageAsync(SandboxLease lease, SandboxPolicy policy, string source, string? publishDirectory, ISandboxLog log, CancellationToken cancellationToken)
     {
         var arguments = new List<string> { "stage", "--from", policy.SourceTarget, "--to", SandboxPolicy.BuildTarget };
-        foreach (var (folder, index) in lease.Layout.PackageFolders.Select((f, i) => (f, i)))
-        {
-            arguments.AddRange(["--map", $"{folder.TrimEnd('/')}={SandboxLayout.PackageTarget(index)}"]);
-        }
+        arguments.AddRange(RestorePreparation.OverlayArguments(lease.Layout));
 
         if (publishDirectory is not null && publishDirectory.StartsWith(source + "/", StringComparison.Ordinal))
         {

@@ -36,13 +36,17 @@ internal sealed class WarmLease : SandboxLease
     public static Task<WarmLock> LockAsync(RunSetup setup, ISandboxLog log, CancellationToken cancellationToken) =>
         WarmLock.AcquireAsync(setup.State, setup.Request.Agent, log, cancellationToken);
 
-    /// <summary>The running sandbox of this repository and agent, if it was made from the same policy and mounts.</summary>
-    public static async Task<WarmLease?> FindAsync(EngineConnection engine, RunSetup setup, WarmLock held, ISandboxLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// The running sandbox of this repository and agent, if it was made from the same policy and mounts; one that
+    /// differs (another policy, probe, or restore: a command that restores another project) is stopped, and
+    /// <c>Replaced</c> says so.
+    /// </summary>
+    public static async Task<(WarmLease? Lease, bool Replaced)> FindAsync(EngineConnection engine, RunSetup setup, WarmLock held, ISandboxLog log, CancellationToken cancellationToken)
     {
         var sandboxes = new WarmSandboxes(engine, log);
         if (await sandboxes.FindAsync(setup.Source, setup.Request.Agent, cancellationToken) is not { } session)
         {
-            return null;
+            return (null, false);
         }
 
         var container = SandboxContainer.Attach(engine, session.ContainerId);
@@ -50,12 +54,12 @@ internal sealed class WarmLease : SandboxLease
         var layout = setup.Layout(OutputMount.PathFor(setup.State, SessionFolder(setup)));
         if (description.Label(SandboxLabels.PolicyHash) != PolicyCanonical.Sha256(setup.Policy) || !SameMounts(description, layout, setup))
         {
-            log.Info($"The policy, the package folders or the probe changed since sandbox '{setup.Request.Agent}' started: starting a new one.");
+            log.Info($"The policy, the restore or the probe differs from sandbox '{setup.Request.Agent}''s: starting a new one.");
             await sandboxes.StopAsync(setup.Source, setup.Request.Agent, all: false, cancellationToken);
-            return null;
+            return (null, true);
         }
 
-        return new WarmLease(container, layout, engine, setup.Source, setup.Request.Agent, SessionHistory.Of(setup.State, setup.Request.Agent, session.RunId), held);
+        return (new WarmLease(container, layout, engine, setup.Source, setup.Request.Agent, SessionHistory.Of(setup.State, setup.Request.Agent, session.RunId), held), false);
     }
 
     public static async Task<WarmLease> StartAsync(EngineConnection engine, RunSetup setup, WarmLock held, ISandboxLog log, CancellationToken cancellationToken)

@@ -32,13 +32,15 @@ public static class Gate
         };
     }
 
+    /// <param name="allowances">What this kind of sandbox has on purpose besides the output folder (the restore sandbox's package folder and proxy socket).</param>
     public static async Task<ValidationReport> JudgeRunningAsync(
         EngineConnection engine, SandboxContainer container, SandboxPolicy policy, SandboxLayout layout, HostContext host, CancellationToken cancellationToken,
-        System.Net.IPAddress? listenAddress = null)
+        System.Net.IPAddress? listenAddress = null, GateAllowances? allowances = null)
     {
+        allowances ??= GateAllowances.None;
         var clock = Stopwatch.StartNew();
         var findings = new List<Finding>();
-        var outputTargets = new HashSet<string>([policy.OutputTarget], StringComparer.Ordinal);
+        var outputTargets = new HashSet<string>([policy.OutputTarget, .. allowances.WritableTargets], StringComparer.Ordinal);
 
         var describing = container.DescribeAsync(cancellationToken);
         var engineFacts = engine.GetFactsAsync(cancellationToken);
@@ -67,8 +69,8 @@ public static class Gate
             findings.Add(Finding.Fail(Codes.EngineInfoUnavailable, FactSource.Engine, "docker info", e.Message, "engine facts"));
         }
 
-        var (probeFindings, probe) = await ProbeAsync(engine, container, listeners => Request(policy, layout, host, listeners), SandboxLayout.ProbeMount, listenAddress,
-            cancellationToken, volumeCheck);
+        var (probeFindings, probe) = await ProbeAsync(engine, container, listeners => Request(policy, layout, host, listeners, allowances), SandboxLayout.ProbeMount,
+            listenAddress, cancellationToken, volumeCheck);
         findings.AddRange(probeFindings);
 
         return new ValidationReport
@@ -154,8 +156,9 @@ public static class Gate
         }
     }
 
-    public static ProbeRequest Request(SandboxPolicy policy, SandboxLayout layout, HostContext host, HostListeners? listeners) => new()
+    public static ProbeRequest Request(SandboxPolicy policy, SandboxLayout layout, HostContext host, HostListeners? listeners, GateAllowances? allowances = null) => new()
     {
+        ChannelSockets = [.. allowances?.ChannelSockets ?? []],
         TcpTarget = listeners?.TcpEndpoint.ToString(),
         UdpTarget = listeners?.UdpEndpoint.ToString(),
         SourcePath = policy.SourceTarget,
@@ -172,4 +175,20 @@ public static class Gate
             .Concat(layout.PackageFolders.Select((_, i) => SandboxLayout.PackageTarget(i)))
             .ToList(),
     };
+}
+
+/// <summary>
+/// What a sandbox other than the build sandbox has on purpose: the restore sandbox writes its fresh package
+/// folder besides its results, and reaches the egress proxy through one socket. Exact paths inside, never
+/// prefixes; the restore sandbox's own checks prove each is what it should be.
+/// </summary>
+public sealed record GateAllowances
+{
+    public static GateAllowances None { get; } = new();
+
+    /// <summary>Targets inside that may be writable host mounts, besides the policy's output target.</summary>
+    public IReadOnlyCollection<string> WritableTargets { get; init; } = [];
+
+    /// <summary>Socket paths inside that are the sandbox's sanctioned channel, not a host socket that leaked in.</summary>
+    public IReadOnlyCollection<string> ChannelSockets { get; init; } = [];
 }

@@ -67,7 +67,7 @@ public static class ProbeChecks
 
         yield return JudgeReadOnly(report.RootFilesystem, Codes.ProbeRootFsWritable, "root filesystem");
 
-        var reachable = report.Sockets.Where(s => s.Connected).Select(s => SafeText.Escape(s.Path)).ToArray();
+        var reachable = report.Sockets.Where(s => s.Connected && !request.ChannelSockets.Contains(s.Path)).Select(s => SafeText.Escape(s.Path)).ToArray();
         yield return Finding.Judge(reachable.Length == 0 && report.SocketScanComplete, Codes.ProbeHostSocket, Probe, "unix sockets",
             reachable.Length > 0 ? $"connected to {string.Join(", ", reachable)}"
                 : report.SocketScanComplete ? $"none reachable ({report.SocketScanEntries} entries walked)" : $"scan incomplete after {report.SocketScanEntries} entries",

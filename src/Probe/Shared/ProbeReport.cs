@@ -28,6 +28,9 @@ public sealed class ProbeRequest
     public List<string> SkipSocketScan { get; set; } = [];
 
     public int ConnectTimeoutMs { get; set; } = 1500;
+
+    /// <summary>Sockets that are the sandbox's sanctioned channel (the restore sandbox's proxy socket); judged by the restore checks, not as leaks.</summary>
+    public List<string> ChannelSockets { get; set; } = [];
 }
 
 /// <summary>Facts seen from inside the sandbox. Raw facts only: the host side judges them.</summary>

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+using SandboxBuild.Policy;
+
+namespace SandboxBuild.Restore;
+
+/// <summary>
+/// The prepare stage's restore: the only place the repository's project files are evaluated before the
+/// build, in a restore sandbox whose only way out is the egress proxy. Unchanged inputs reuse the previous
+/// restore with no sandbox and no proxy. The build sandbox then mounts the package folder read-only at the
+/// same path and overlays the results onto its staged source; nothing of the repository chooses a mount.
+/// It reports nothing itself: the caller logs the result (the proxy's findings, the restore sandbox's gate).
+/// </summary>
+public static class RestoreStage
+{
+    public static async Task<RestoreResult> RunAsync(EngineConnection engine, SandboxPolicy policy, RestorePlan plan, ISandboxLog log, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var restorePolicy = RestorePolicy.From(policy);
+        var hash = RestoreInputs.Hash(plan.SourceDirectory, plan, policy.Image, restorePolicy.User);
+        var canaries = plan.Credentials.Select(c => c.Password).ToArray();
+        log.Detail($"[input] restore inputs={hash} feeds={string.Join(' ', plan.Feeds)} hashed in {clock.ElapsedMilliseconds} ms");
+        var cache = new RestoreCache(plan.StateFolder);
+        if (plan.Reuse && cache.Find(hash) is { } previous)
+        {
+            log.Info($"Restore inputs unchanged: reusing the previous restore (no restore sandbox; {clock.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms).");
+            return new RestoreResult
+            {
+                Outcome = RestoreOutcome.Reused, PackageFolder = previous.Packages, ResultsFolder = previous.Results, InputsHash = hash,
+                Canaries = canaries, Duration = clock.Elapsed,
+            };
+        }
+
+        var runId = SandboxLabels.NewRunId();
+        var (uid, gid) = SandboxSpec.NumericUser(restorePolicy.User);
+        var probeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken);
+        var entry = cache.Create(hash, runId, uid, gid);
+        var keep = false;
+        try
+        {
+            RestoreRun run;
+            IReadOnlyList<Validation.Finding> egress;
+            using (var work = RestoreWorkFolder.Create(cache.Root, runId, uid, gid, TrustedNuGetConfig.Render(plan.Feeds, plan.Credentials), Certificates(plan)))
+            {
+                // Squid starts while the restore sandbox is created and proven; it is waited for only before restore runs.
+                var proxy = EgressProxy.Start(new EgressProxyOptions
+                {
+                    Allowed = EgressEndpoint.From(plan.Feeds),
+                    SocketFolder = work.Proxy,
+                    SocketOwner = uid is { } u ? (u, gid ?? u) : null,
+                    HostsFile = plan.ProxyHostsFile,
+                    DnsServers = plan.ProxyDnsServers,
+                });
+                try
+                {
+                    run = await new RestoreSandbox(engine, restorePolicy, plan, log).RunAsync(runId, entry, work, probeVolume, proxy, cancellationToken);
+                }
+                finally
+                {
+                    await proxy.DisposeAsync();
+                }
+
+                egress = proxy.Findings(); // the whole log: Squid has stopped
+            }
+
+            keep = run.Outcome == RestoreOutcome.Restored;
+            log.Info($"Restore stage: {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s in the restore sandbox (its gate {run.Gate.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s), {run.Outcome.ToString().ToLowerInvariant()}.");
+            if (keep)
+            {
+                RestoreCache.Complete(entry, hash, clock.Elapsed);
+                await cache.PruneAsync(engine, policy.Image, restorePolicy.User, plan.HostPaths, entry, log);
+            }
+
+            return new RestoreResult
+            {
+                Outcome = run.Outcome,
+                PackageFolder = keep ? entry.Packages : null,
+                ResultsFolder = keep ? entry.Results : null,
+                InputsHash = hash,
+                EgressFindings = egress,
+                Gate = run.Gate,
+                Canaries = canaries,
+                Duration = clock.Elapsed,
+                ExitCode = run.ExitCode,
+            };
+        }
+        finally
+        {
+            if (!keep)
+            {
+                await RestoreCache.RemoveAsync(engine, policy.Image, restorePolicy.User, plan.HostPaths, entry.Folder, log);
+            }
+        }
+    }
+
+    /// <summary>The CA bundle the restore sandbox trusts: the host's, plus any the trusted side names; null for the image's own.</summary>
+    private static string? Certificates(RestorePlan plan)
+    {
+        var files = (plan.HostCertificates is { } host ? [host] : Array.Empty<string>()).Concat(plan.ExtraCertificates).ToArray();
+        if (files.Length == 0)
+        {
+            return null;
+        }
+
+        var bundle = new StringBuilder();
+        foreach (var file in files)
+        {
+            bundle.Append(File.ReadAllText(file)).Append('\n');
+        }
+
+        return bundle.ToString();
+    }
+}

@@ -1,0 +1,60 @@
+using SandboxBuild.Diagnostics;
+using SandboxBuild.Engine;
+using SandboxBuild.Reporting;
+using SandboxBuild.Restore;
+using SandboxBuild.Validation;
+
+namespace SandboxBuild.Runs;
+
+/// <summary>
+/// The pipeline's restore stage: when the command needs restored packages, restore in the restore sandbox
+/// (or reuse the last restore of the same inputs, with no sandbox at all). The build sandbox then gets exactly
+/// that package folder and those results, read-only; nothing of the repository chooses a mount.
+/// </summary>
+internal static class RestorePreparation
+{
+    /// <summary>The setup with this run's restore in it; unchanged when the command needs none (`--no-restore`, not a build verb, a proving run).</summary>
+    public static async Task<RunSetup> RunAsync(RunRecord run, EngineConnection engine, RunSetup setup, CancellationToken cancellationToken)
+    {
+        var request = run.Request;
+        if (request.Purpose != RunPurpose.Command || request.SkipRestore)
+        {
+            return setup;
+        }
+
+        var plan = CommandPlan.For(request.Command, setup.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory));
+        if (!plan.NeedsRestore)
+        {
+            return setup;
+        }
+
+        var settings = RestoreSettings.Read(request.Feeds, request.FeedCredentials, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+        var restorePlan = settings.Plan(run.Source, setup.State.Root, request.WorkingDirectory, plan.RestoreTarget, plan.RestoreArguments,
+            setup.HostPaths, request.Agent, request.Canaries) with { ListenAddress = request.ListenAddress };
+        var restore = await RestoreStage.RunAsync(engine, setup.Policy, restorePlan, run.Log, cancellationToken);
+        foreach (var finding in restore.EgressFindings)
+        {
+            run.Log.Report(finding.Code, $"{finding.Subject}: {finding.Seen}; allowed: {finding.Expected}.");
+        }
+
+        switch (restore.Outcome)
+        {
+            case RestoreOutcome.GateFailed:
+                // The restore sandbox's verdict is the run's: it failed the gate, nothing of the repository ran.
+                ConsoleReport.LogFailures(restore.Gate!, run.Log);
+                run.Verdict = GateVerdict.Decide(restore.Gate!, baseline: null, setup.Policy, driftFails: false);
+                throw new SandboxException(Codes.RestoreGateFailed, $"{ConsoleReport.Summary(restore.Gate!)} Restore did not run.");
+            case RestoreOutcome.Failed:
+                throw new SandboxException(Codes.SandboxRestoreFailed, $"dotnet restore exited with {restore.ExitCode} in the restore sandbox.");
+            case RestoreOutcome.Restored:
+                run.Log.Detail(ConsoleReport.Summary(restore.Gate!));
+                break;
+        }
+
+        return setup with { Restore = restore };
+    }
+
+    /// <summary>`stage` arguments that lay the restore's outputs over the staged source, when the sandbox has them.</summary>
+    public static IEnumerable<string> OverlayArguments(SandboxLayout layout) =>
+        layout.ExtraMounts.Any(m => m.Target == RestoreLayout.ResultsTarget) ? ["--overlay", RestoreLayout.ResultsTarget] : [];
+}

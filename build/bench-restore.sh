@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the restore stage on samples/SampleApp, for build/bench.sh to fold in:
-#   - cold: a fresh state folder, so a restore sandbox starts (gate, Squid, the forwarder) and restores every
+#   - cold: a fresh copy of the sample (so its state folder is new), so a restore sandbox starts (gate, Squid, the forwarder) and restores every
 #     package from the trusted feeds (nuget.org, which only this host reaches, and the local package feed)
 #   - reuse: the same inputs again: the inputs are hashed and the previous restore reused, no sandbox, no proxy
 # It also checks that a run with unchanged restore inputs starts no restore sandbox.
@@ -15,7 +15,7 @@ export SANDBOXBUILD_FEEDS="${SANDBOXBUILD_FEEDS:-https://api.nuget.org/v3/index.
 cli=(dotnet "$root/artifacts/cli/sandboxbuild.dll")
 work="$(mktemp -d /tmp/sandboxbuild-bench-restore-XXXXXX)"
 chmod 755 "$work"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT # the copies' kept restores stay in the state folder (~100 MB each)
 cp -r "$root/samples/SampleApp" "$work/sample"
 rm -rf "$work"/sample/{src,tests}/*/{bin,obj} "$work/sample/sandbox-output"
 sed -i "s#../../artifacts/#$root/artifacts/#" "$work/sample/NuGet.Config"
@@ -35,15 +35,15 @@ for i in $(seq "$runs"); do
     || { cat "$work/native-$i.log" >&2; echo "bench-restore: the native restore failed" >&2; exit 1; }
   native+=("$(python3 -c "print(f'{$(now)-$start:.3f}')")")
   rm -rf "$work/native-$i" "$work"/sample/{src,tests}/*/obj
-  state="$work/state-$i"
-  mkdir -p "$state"
+  # A fresh copy is a repository SandboxBuild has never seen: nothing to reuse.
+  cp -r "$work/sample" "$work/sample-$i" && chmod -R o+rX "$work/sample-$i"
   start=$(now)
-  SANDBOXBUILD_STATE_DIR="$state" "${cli[@]}" run -C "$work/sample" -o "$work/out-$i" -- dotnet build >"$work/cold-$i.log" 2>&1 \
+  "${cli[@]}" run -C "$work/sample-$i" -o "$work/out-$i" -- dotnet build >"$work/cold-$i.log" 2>&1 \
     || { cat "$work/cold-$i.log" >&2; echo "bench-restore: the cold run failed" >&2; exit 1; }
   cold_run+=("$(python3 -c "print(f'{$(now)-$start:.3f}')")")
   cold_stage+=("$(stage_seconds "$work/cold-$i.log")")
   start=$(now)
-  SANDBOXBUILD_STATE_DIR="$state" "${cli[@]}" run -C "$work/sample" -o "$work/out-$i" -- dotnet build >"$work/reuse-$i.log" 2>&1 \
+  "${cli[@]}" run -C "$work/sample-$i" -o "$work/out-$i" -- dotnet build >"$work/reuse-$i.log" 2>&1 \
     || { cat "$work/reuse-$i.log" >&2; echo "bench-restore: the reuse run failed" >&2; exit 1; }
   reuse_run+=("$(python3 -c "print(f'{$(now)-$start:.3f}')")")
   reuse_stage+=("$(reuse_ms "$work/reuse-$i.log")")

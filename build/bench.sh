@@ -5,6 +5,8 @@
 #   - the security gate on a running sandbox, and the start latency of a one-shot run
 #   - N sandboxes in parallel vs one
 #   - the artifact collector vs `cp -r` on 1 GB in 10k files
+#   - the restore stage: a cold restore sandbox vs native restore, and reuse with unchanged inputs (build/bench-restore.sh)
+# Each figure is the median, with the spread (min-max) of the runs beside it.
 # Usage: build/bench.sh [runs]   (default 5 runs per warm measurement, 3 per cold one)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +14,8 @@ runs="${1:-5}"
 cold_runs=3
 parallel="${SANDBOXBUILD_BENCH_PARALLEL:-4}"
 export SANDBOXBUILD_PULL="${SANDBOXBUILD_PULL:-never}" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The restore sandbox takes packages only from feeds the trusted side names: nuget.org and the local package feed.
+export SANDBOXBUILD_FEEDS="${SANDBOXBUILD_FEEDS:-https://api.nuget.org/v3/index.json;$root/artifacts/packages}"
 
 "$root/build/sandboxbuild.sh" bake --if-missing >/dev/null
 cli=(dotnet "$root/artifacts/cli/sandboxbuild.dll")
@@ -27,6 +31,7 @@ chmod -R o+rX "$work"
 
 now() { date +%s.%N; }
 median() { python3 -c 'import sys,statistics; print(f"{statistics.median(float(x) for x in sys.argv[1:]):.2f}")' "$@"; }
+spread() { python3 -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print(f"{min(v):.2f}-{max(v):.2f}")' "$@"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "$1" "$2"; }
 timed() { local start; start=$(now); "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; echo "bench: command failed: $*" >&2; exit 1; }; python3 -c "print(f'{$(now)-$start:.3f}')"; }
 clean() { rm -rf "$work"/sample/{src,tests}/*/{bin,obj}; }
@@ -88,6 +93,8 @@ for _ in $(seq 3); do
   collect+=("$(timed synced "${cli[@]}" collect --from "$work/big/data" --to "$work/published")")
 done
 
+"$root/build/bench-restore.sh" 3 >/dev/null
+
 nc=$(median "${native_cold[@]}"); sc=$(median "${sandbox_cold[@]}")
 nw=$(median "${native_warm[@]}"); sw=$(median "${sandbox_warm[@]}")
 g=$(median "${gate[@]}"); s=$(median "${start[@]}")
@@ -96,14 +103,16 @@ cp_t=$(median "${copy[@]}"); co_t=$(median "${collect[@]}")
 report="$root/artifacts/bench/results.md"
 mkdir -p "$(dirname "$report")"
 {
-  echo "| measurement (median) | native / baseline | SandboxBuild | ratio |"
+  echo "| measurement: median (spread) | native / baseline | SandboxBuild | ratio |"
   echo "|---|---|---|---|"
-  echo "| \`dotnet test\` samples/SampleApp, cold (after a clean, $cold_runs runs) | ${nc} s | ${sc} s (fresh sandbox) | $(ratio "$sc" "$nc")x |"
+  echo "| \`dotnet test\` samples/SampleApp, cold (after a clean, $cold_runs runs) | ${nc} s ($(spread "${native_cold[@]}")) | ${sc} s ($(spread "${sandbox_cold[@]}"), fresh sandbox) | $(ratio "$sc" "$nc")x |"
   echo "| \`dotnet test\` of the generated solution (10 projects, 200 tests), cold, once | $(cat "$work/generated-native") s | $(cat "$work/generated-sandboxed") s (fresh sandbox) | $(ratio "$(cat "$work/generated-sandboxed")" "$(cat "$work/generated-native")")x |"
-  echo "| \`dotnet test\` after a one-line change, warm ($runs runs) | ${nw} s | ${sw} s (\`SandboxWarm=true\`) | $(ratio "$sw" "$nw")x |"
-  echo "| security gate on a running sandbox (inspect + probes) | | ${g} s | |"
-  echo "| one-shot run of \`/bin/true\` (start, gate, stop, collect) | | ${s} s | |"
-  echo "| $parallel sandboxes in parallel (each \`sleep 2\`) vs one | ${p1} s (one) | ${pn} s ($parallel) | $(ratio "$pn" "$p1")x |"
-  echo "| publish 1 GB in 10k files: \`cp -r\` vs the collector | ${cp_t} s | ${co_t} s | speed $(ratio "$cp_t" "$co_t")x of cp |"
+  echo "| \`dotnet test\` after a one-line change, warm ($runs runs) | ${nw} s ($(spread "${native_warm[@]}")) | ${sw} s ($(spread "${sandbox_warm[@]}"), \`SandboxWarm=true\`) | $(ratio "$sw" "$nw")x |"
+  echo "| security gate on a running sandbox (inspect + probes, $runs runs) | | ${g} s ($(spread "${gate[@]}")) | |"
+  echo "| one-shot run of \`/bin/true\` (start, gate, stop, collect; $runs runs) | | ${s} s ($(spread "${start[@]}")) | |"
+  echo "| $parallel sandboxes in parallel (each \`sleep 2\`) vs one, 3 runs | ${p1} s (one) | ${pn} s ($parallel) | $(ratio "$pn" "$p1")x |"
+  echo "| publish 1 GB in 10k files: \`cp -r\` vs the collector, 3 runs | ${cp_t} s ($(spread "${copy[@]}")) | ${co_t} s ($(spread "${collect[@]}")) | speed $(ratio "$cp_t" "$co_t")x of cp |"
+  echo
+  cat "$root/artifacts/bench/restore.md"
 } | tee "$report"
 echo "(written to ${report#"$root/"})" >&2

@@ -160,8 +160,11 @@ internal static class Stager
     }
 
     /// <summary>
-    /// Lays the restore sandbox's outputs over the workspace: regular files only, never through a link, and only
-    /// when changed, so an unchanged restore leaves a warm sandbox's incremental build alone.
+    /// Lays the restore sandbox's outputs over the workspace: only files named as restore writes them
+    /// (<see cref="RestoreOutputs.Names"/>), regular, never through a link, and only when changed, so an
+    /// unchanged restore leaves a warm sandbox's incremental build alone. The results folder was writable by
+    /// the repository's code during restore: anything else in it (a `Program.cs`, a `Directory.Build.props`) is
+    /// ignored, or a poisoned restore, reused later, would replace source files.
     /// </summary>
     private static int Overlay(string overlay, string targetRoot, Stats stats)
     {
@@ -179,6 +182,11 @@ internal static class Stager
                 if (entry is DirectoryInfo)
                 {
                     pending.Push(entry.FullName);
+                    continue;
+                }
+
+                if (!RestoreOutputs.IsRestoreOutput(entry.Name))
+                {
                     continue;
                 }
 

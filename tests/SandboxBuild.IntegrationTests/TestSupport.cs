@@ -34,6 +34,21 @@ internal sealed class TempFolder : IDisposable
         return file;
     }
 
+    /// <summary>
+    /// A state folder of its own (SANDBOXBUILD_STATE_DIR) that knows the baked image: the record `bake` wrote is
+    /// copied in, since the image is used only by its recorded ID.
+    /// </summary>
+    public static TempFolder State()
+    {
+        var folder = new TempFolder("sandboxbuild-state-");
+        if (File.Exists(BakedImageRecord.FilePath))
+        {
+            File.Copy(BakedImageRecord.FilePath, System.IO.Path.Combine(folder.Path, BakedImageRecord.FileName));
+        }
+
+        return folder;
+    }
+
     /// <summary>A copy of samples/SampleApp without build outputs, so tests never touch the repository's copy.</summary>
     public static TempFolder SampleCopy()
     {

@@ -127,4 +127,21 @@ public class ProbeChecksTests
         Assert.Contains(findings, f => f.Code == Codes.ProbeEgress && f.Status == CheckStatus.Fail);
         Assert.Contains(findings, f => f.Code == Codes.ProbeDns && f.Status == CheckStatus.Fail);
     }
+
+    [Fact]
+    public void Credential_material_fails_unless_it_is_the_one_file_the_trusted_side_put_there()
+    {
+        var report = Isolated();
+        report.CredentialMaterialFound = [new CredentialFinding { Path = "/sandbox/restore/config/NuGet.Config", Why = "Password assignment" }];
+        var sanctioned = new ProbeRequest
+        {
+            TcpTarget = Request.TcpTarget, UdpTarget = Request.UdpTarget, SourcePath = Request.SourcePath, OutputPath = Request.OutputPath,
+            SanctionedCredentials = ["/sandbox/restore/config/NuGet.Config"],
+        };
+
+        Assert.Contains(Failures(report), f => f.Code.Id == "SBX2118");
+        Assert.DoesNotContain(ProbeChecks.Judge(report, sanctioned), f => f.Status == CheckStatus.Fail && f.Code.Id == "SBX2118");
+        report.CredentialMaterialFound.Add(new CredentialFinding { Path = "/sandbox/restore/config/other.json", Why = "token" });
+        Assert.Contains(ProbeChecks.Judge(report, sanctioned), f => f.Status == CheckStatus.Fail && f.Code.Id == "SBX2118");
+    }
 }

@@ -36,6 +36,9 @@ internal static class ActionEntrypoint
             Command = CommandLineParser.SplitCommandLine(inputs.Command).ToArray(),
             PublishDirectory = output,
             TranslateOwnContainerPaths = OwnContainer.IsContainerized,
+            // A self-hosted runner keeps its home between jobs: a restore made by one pull request's code is not
+            // reused by the next job unless the workflow says so (SANDBOXBUILD_RESTORE_REUSE=1).
+            ReuseRestore = Environment.GetEnvironmentVariable("SANDBOXBUILD_RESTORE_REUSE") == "1",
             Canaries = RunnerTokens.Select(Environment.GetEnvironmentVariable).OfType<string>().ToArray(),
             BaselineFile = inputs.Baseline is { } baseline ? InWorkspace(workspace, baseline, "baseline") : null,
             BuildLogicRecord = inputs.BuildLogicBaseline is { } buildLogic ? InWorkspace(workspace, buildLogic, "build-logic-baseline") : null,

@@ -31,10 +31,22 @@ internal sealed class RestoreCache(string stateFolder)
 
     public string Root { get; } = Path.Combine(stateFolder, "restore");
 
-    public RestoreEntry? Find(string hash) =>
-        Entries().Where(e => Path.GetFileName(e.Folder).StartsWith(hash + "-", StringComparison.Ordinal) && e.IsComplete)
+    /// <summary>A sandbox may still have an entry mounted this long after it was last used (a run's timeout, with room).</summary>
+    private static readonly TimeSpan InUse = TimeSpan.FromHours(2);
+
+    /// <summary>The newest complete restore of these inputs, marked as used now (so pruning leaves it alone).</summary>
+    public RestoreEntry? Find(string hash)
+    {
+        var entry = Entries().Where(e => Path.GetFileName(e.Folder).StartsWith(hash + "-", StringComparison.Ordinal) && e.IsComplete)
             .OrderByDescending(e => File.GetLastWriteTimeUtc(e.Marker))
             .FirstOrDefault();
+        if (entry is not null)
+        {
+            File.SetLastWriteTimeUtc(entry.Marker, DateTime.UtcNow);
+        }
+
+        return entry;
+    }
 
     /// <summary>A fresh entry; its package and results folders belong to the restore sandbox's user.</summary>
     public RestoreEntry Create(string hash, string runId, int? uid, int? gid)
@@ -62,8 +74,10 @@ internal sealed class RestoreCache(string stateFolder)
     /// <summary>Removes all but the newest complete entries, and incomplete ones whose run is gone.</summary>
     public async Task PruneAsync(EngineConnection engine, string image, string user, IHostPaths hostPaths, RestoreEntry? keep, ISandboxLog log)
     {
+        // Beyond the newest few, and unused for long enough that no sandbox can still have it mounted (a solution's
+        // test projects each restore their own, and their sandboxes run at the same time).
         var complete = Entries().Where(e => e.IsComplete).OrderByDescending(e => File.GetLastWriteTimeUtc(e.Marker)).ToArray();
-        var stale = complete.Skip(Keep).Concat(Entries().Where(e => !e.IsComplete && !OwnerAlive(e)))
+        var stale = complete.Skip(Keep).Where(e => File.GetLastWriteTimeUtc(e.Marker) < DateTime.UtcNow - InUse).Concat(Entries().Where(e => !e.IsComplete && !OwnerAlive(e)))
             .Where(e => keep is null || e.Folder != keep.Folder);
         foreach (var entry in stale)
         {

@@ -1,4 +1,5 @@
 using SandboxBuild.Engine;
+using SandboxBuild.Validation.BuildLogic;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,15 +11,18 @@ namespace SandboxBuild.Restore;
 /// any can be imported), Directory.Build.*, Directory.Packages.props, every NuGet.config, lock files,
 /// global.json, .config/dotnet-tools.json, and the trusted side's choices (feeds and what local feed folders
 /// hold, restore target and arguments, image, sandbox user). Unchanged inputs reuse the previous restore.
-/// Files are read, never evaluated; links are hashed by their target text, never followed; bin/, obj/ and
-/// .git/ are not walked (restore output there is never used).
+/// Which names count is the build-logic gate's list (<see cref="BuildFileNames"/>: `*.csproj.user`, `.tasks`
+/// ... too). Files are read, never evaluated, and only regular ones (a FIFO cannot hang the hash). A link is
+/// hashed with the content it points at when that is a regular file inside the source (the sandbox follows
+/// it); a link elsewhere makes the inputs unique, so such a restore is never reused. Only bin/ and obj/ are
+/// not walked: they are never staged, so nothing there reaches restore.
 /// </summary>
 public static class RestoreInputs
 {
     /// <summary>Bumped when what a restore produces (or where) changes, so older results are not reused.</summary>
-    private const string FormatVersion = "restore-sandbox-1";
+    private const string FormatVersion = "restore-sandbox-2";
 
-    private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { "bin", "obj", ".git", "node_modules", "TestResults", ".vs", ".idea" };
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { "bin", "obj" };
 
     private static readonly string[] Extensions = [".csproj", ".fsproj", ".vbproj", ".proj", ".sln", ".slnx", ".slnf", ".props", ".targets", ".rsp", ".nuspec"];
 
@@ -42,25 +46,29 @@ public static class RestoreInputs
             Add(setting);
         }
 
+        var root = Path.GetFullPath(sourceDirectory).TrimEnd('/');
         foreach (var (relative, info) in Files(sourceDirectory).OrderBy(f => f.Relative, StringComparer.Ordinal))
         {
             Add(relative);
+            var content = info.FullName;
             if (info.LinkTarget is { } link)
             {
                 Add("link:" + link);
-            }
-            else
-            {
-                try
+                var resolved = Path.GetFullPath(link, Path.GetDirectoryName(info.FullName)!);
+                if (Path.IsPathRooted(link) || !resolved.StartsWith(root + "/", StringComparison.Ordinal)
+                    || Host.RepositoryFile.KindOf(resolved) == Probing.FileKind.Symlink)
                 {
-                    hash.AppendData(SHA256.HashData(File.ReadAllBytes(info.FullName)));
+                    // What it points at inside the sandbox is not a file of the source: never the same inputs twice.
+                    Add("unhashable:" + Guid.NewGuid().ToString("N"));
+                    continue;
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // Unreadable here means unreadable for restore too; a later readable version hashes differently.
-                    Add("unreadable");
-                }
+
+                content = resolved;
             }
+
+            Add(Host.RepositoryFile.KindOf(content) is Probing.FileKind.Regular && ContentHash.TryOf(content, out var digest)
+                ? digest
+                : $"not a readable regular file ({Host.RepositoryFile.KindOf(content)?.ToString() ?? "missing"})");
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
@@ -69,7 +77,8 @@ public static class RestoreInputs
     public static bool IsRestoreInput(string relativePath)
     {
         var name = Path.GetFileName(relativePath);
-        return Names.Contains(name) || Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+        return Names.Contains(name) || Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            || BuildFileNames.Classify(name) is { } kind && kind != BuildFileKind.RestoreOutput;
     }
 
     private static IEnumerable<string> Describe(RestorePlan plan, string image, string user)

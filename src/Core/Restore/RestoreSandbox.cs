@@ -78,7 +78,13 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
         SandboxContainer container, SandboxLayout layout, RestoreEntry entry, RestoreWorkFolder work, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var host = (plan.Host ?? HostContext.Current(plan.SourceDirectory)) with { RepositoryRoot = plan.HostPaths.ToHost(plan.SourceDirectory) };
-        var allowances = new GateAllowances { WritableTargets = [RestoreLayout.PackagesTarget], ChannelSockets = [RestoreLayout.ProxySocketTarget] };
+        var allowances = new GateAllowances
+        {
+            WritableTargets = [RestoreLayout.PackagesTarget],
+            ChannelSockets = [RestoreLayout.ProxySocketTarget],
+            // A private feed's credential is in the trusted config on purpose, and nowhere else.
+            SanctionedCredentials = plan.Credentials.Count > 0 ? [$"{RestoreLayout.ConfigTarget}/{RestoreLayout.ConfigFileName}"] : [],
+        };
         var gate = await Gate.JudgeRunningAsync(engine, container, policy, layout, host, cancellationToken, plan.ListenAddress, allowances);
 
         var description = await container.DescribeAsync(cancellationToken);

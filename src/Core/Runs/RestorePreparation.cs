@@ -23,14 +23,19 @@ internal static class RestorePreparation
         }
 
         var plan = CommandPlan.For(request.Command, setup.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory));
-        if (!plan.NeedsRestore)
+        var (target, arguments) = request.RestoreFor is { } named ? (named.Target, named.Arguments) : (plan.RestoreTarget, plan.RestoreArguments);
+        if (request.RestoreFor is null && !plan.NeedsRestore)
         {
             return setup;
         }
 
         var settings = RestoreSettings.Read(request.Feeds, request.FeedCredentials, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
-        var restorePlan = settings.Plan(run.Source, setup.State.Root, request.WorkingDirectory, plan.RestoreTarget, plan.RestoreArguments,
-            setup.HostPaths, request.Agent, request.Canaries) with { ListenAddress = request.ListenAddress };
+        var restorePlan = settings.Plan(run.Source, setup.State.Root, request.WorkingDirectory, target, arguments,
+            setup.HostPaths, request.Agent, request.Canaries) with
+        {
+            ListenAddress = request.ListenAddress,
+            Reuse = request.ReuseRestore ?? Environment.GetEnvironmentVariable("SANDBOXBUILD_RESTORE_REUSE") != "0",
+        };
         var restore = await RestoreStage.RunAsync(engine, setup.Policy, restorePlan, run.Log, cancellationToken);
         foreach (var finding in restore.EgressFindings)
         {

@@ -85,6 +85,18 @@ public sealed record RunRequest
 
     public bool SkipRestore { get; init; }
 
+    /// <summary>
+    /// What to restore for a command that builds but is not a `dotnet` build verb (the test-module runner's
+    /// `test-module`); null: what the command itself says (<see cref="CommandPlan"/>).
+    /// </summary>
+    public RestoreFor? RestoreFor { get; init; }
+
+    /// <summary>
+    /// Whether a restore with unchanged inputs may be reused; null: yes, unless SANDBOXBUILD_RESTORE_REUSE=0. A
+    /// reused restore was made by the repository's code of an earlier run (same restore inputs, other sources).
+    /// </summary>
+    public bool? ReuseRestore { get; init; }
+
     /// <summary>Trusted package feeds (URLs or folders) for the restore sandbox; empty: SANDBOXBUILD_FEEDS, else nuget.org.</summary>
     public IReadOnlyList<string> Feeds { get; init; } = [];
 
@@ -138,3 +150,6 @@ public sealed record RunRequest
     /// <summary>Where the probe's host-side listeners listen; by default the engine bridge's host side.</summary>
     public IPAddress? ListenAddress { get; init; }
 }
+
+/// <summary>A restore the caller asks for by name: the project (or null for the folder's own) and its restore arguments (`-r RID`).</summary>
+public sealed record RestoreFor(string? Target, IReadOnlyList<string> Arguments);

@@ -70,7 +70,8 @@ public sealed class TestModuleRunner(ISandboxLog log)
         {
             Command = command,
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(request.Project))!,
-            SkipRestore = true,
+            // The module's build inside needs its packages: restored in the restore sandbox like any build.
+            RestoreFor = new RestoreFor(Path.GetFileName(request.Project), request.RuntimeIdentifier is { } rid ? ["-r", rid] : []),
         }, cancellationToken);
         var published = result.PublishDirectory is { } publish ? PublishFolder.Files(publish) : null;
         var recordFile = published is null ? null : Path.Combine(published, RecordFolder, TestRecord.FileName);

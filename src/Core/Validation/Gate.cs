@@ -159,6 +159,7 @@ public static class Gate
     public static ProbeRequest Request(SandboxPolicy policy, SandboxLayout layout, HostContext host, HostListeners? listeners, GateAllowances? allowances = null) => new()
     {
         ChannelSockets = [.. allowances?.ChannelSockets ?? []],
+        SanctionedCredentials = [.. allowances?.SanctionedCredentials ?? []],
         TcpTarget = listeners?.TcpEndpoint.ToString(),
         UdpTarget = listeners?.UdpEndpoint.ToString(),
         SourcePath = policy.SourceTarget,
@@ -191,4 +192,7 @@ public sealed record GateAllowances
 
     /// <summary>Socket paths inside that are the sandbox's sanctioned channel, not a host socket that leaked in.</summary>
     public IReadOnlyCollection<string> ChannelSockets { get; init; } = [];
+
+    /// <summary>Files inside that hold a credential on purpose (exact paths): the trusted config with a private feed's credential.</summary>
+    public IReadOnlyCollection<string> SanctionedCredentials { get; init; } = [];
 }

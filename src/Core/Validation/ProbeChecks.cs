@@ -76,10 +76,11 @@ public static class ProbeChecks
         yield return Finding.Judge(report.CredentialFiles.Count == 0, Codes.ProbeCredentialFiles, Probe, "credential files",
             report.CredentialFiles.Count == 0 ? "none" : string.Join(", ", report.CredentialFiles.Select(p => SafeText.Escape(p))), "none");
 
-        yield return Finding.Judge(report.CredentialMaterialFound.Count == 0, Codes.ProbeCredentialMaterial, Probe, "mounted folders",
-            report.CredentialMaterialFound.Count == 0 ? "no credential material"
-                : string.Join(", ", report.CredentialMaterialFound.Take(5).Select(c => $"{SafeText.Escape(c.Path)} ({SafeText.Escape(c.Why)})"))
-                  + (report.CredentialMaterialFound.Count > 5 ? $" and {report.CredentialMaterialFound.Count - 5} more" : ""),
+        var material = report.CredentialMaterialFound.Where(c => !request.SanctionedCredentials.Contains(c.Path)).ToArray();
+        yield return Finding.Judge(material.Length == 0, Codes.ProbeCredentialMaterial, Probe, "mounted folders",
+            material.Length == 0 ? "no credential material"
+                : string.Join(", ", material.Take(5).Select(c => $"{SafeText.Escape(c.Path)} ({SafeText.Escape(c.Why)})"))
+                  + (material.Length > 5 ? $" and {material.Length - 5} more" : ""),
             "no credential material");
 
         yield return Finding.Judge(report.SecretEnvironment.Count == 0, Codes.ProbeSecretEnvironment, Probe, "environment",

@@ -31,6 +31,9 @@ public sealed class ProbeRequest
 
     /// <summary>Sockets that are the sandbox's sanctioned channel (the restore sandbox's proxy socket); judged by the restore checks, not as leaks.</summary>
     public List<string> ChannelSockets { get; set; } = [];
+
+    /// <summary>Files that hold a credential on purpose (the restore sandbox's trusted NuGet config with a private feed's); judged by the restore checks.</summary>
+    public List<string> SanctionedCredentials { get; set; } = [];
 }
 
 /// <summary>Facts seen from inside the sandbox. Raw facts only: the host side judges them.</summary>

@@ -29,5 +29,5 @@ internal static class HostSide
 
     /// <summary>The package folder of the one restore kept under a state folder (where a hostile restore left its evidence).</summary>
     public static string RestoredPackages(string stateFolder) =>
-        Path.Combine(Directory.GetDirectories(Path.Combine(Directory.GetDirectories(stateFolder).Single(), "restore")).Single(), "packages");
+        Path.Combine(Directory.GetDirectories(Directory.GetDirectories(stateFolder).Select(d => Path.Combine(d, "restore")).Single(Directory.Exists)).Single(), "packages");
 }

@@ -14,7 +14,7 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
     public async Task The_sample_restores_through_the_proxy_from_the_real_feed_and_a_second_run_reuses_it()
     {
         using var sample = TempFolder.SampleCopy();
-        using var state = new TempFolder("sandboxbuild-state-");
+        using var state = TempFolder.State();
         var environment = new Dictionary<string, string?> { ["SANDBOXBUILD_STATE_DIR"] = state.Path };
 
         var first = await Cli.RunAsync(["run", "-C", sample.Path], environment, timeLimit: TimeSpan.FromMinutes(15));
@@ -39,7 +39,7 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
         using var stray = new TempFolder("sandboxbuild-stray-host-folder-");
         using var repository = HostileRepository.Create(bridge, listeners.TcpPort, listeners.UdpPort, world.Refused.TcpPort, stray.Path);
         AddTests(repository, stray.Path);
-        using var state = new TempFolder("sandboxbuild-state-");
+        using var state = TempFolder.State();
         using var publish = new TempFolder("sandboxbuild-publish-");
         var before = HostSide.Snapshot(repository.Path);
 
@@ -82,7 +82,7 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
             """);
         repository.Write("Lib/Json.cs", "namespace Lib; public static class Json { public static string Of(object value) => Newtonsoft.Json.JsonConvert.SerializeObject(value); }\n");
         HostileRepository.Readable(repository.Path);
-        using var state = new TempFolder("sandboxbuild-state-");
+        using var state = TempFolder.State();
         var environment = new Dictionary<string, string?>
         {
             ["SANDBOXBUILD_STATE_DIR"] = state.Path,
@@ -106,13 +106,53 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
             Assert.DoesNotContain("starting a new one", second.All, StringComparison.Ordinal);
             Assert.True(third.ExitCode == 0, third.All);
             Assert.Contains("Restore sandbox", third.All, StringComparison.Ordinal);
-            Assert.Contains("The policy or the package folders changed", third.All, StringComparison.Ordinal);
+            Assert.Contains("differs from sandbox 'default''s: starting a new one", third.All, StringComparison.Ordinal);
             Assert.Contains("Build succeeded", third.All, StringComparison.Ordinal);
         }
         finally
         {
             await Cli.RunAsync(["stop", "-C", repository.Path, "--all"], environment);
         }
+    }
+
+    [Fact]
+    public async Task Files_restore_time_code_plants_in_the_results_folder_are_not_laid_over_the_source()
+    {
+        using var repository = new TempFolder("sandboxbuild-poison-");
+        repository.Write("Lib/Lib.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+              <ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>
+            </Project>
+            """);
+        repository.Write("Lib/Json.cs", "namespace Lib; public static class Json { public static string Of(object value) => Newtonsoft.Json.JsonConvert.SerializeObject(value); }\n");
+        // In the restore sandbox only: plant a source file and build logic in the (writable) results folder.
+        repository.Write("Directory.Build.targets", """
+            <Project>
+              <Target Name="Poison" BeforeTargets="Restore;_GenerateRestoreGraph" Condition="Exists('/sandbox/restore/config')">
+                <WriteLinesToFile File="/sandbox/restore/results/Lib/Json.cs" Lines="#error POISONED_SOURCE" Overwrite="true" />
+                <WriteLinesToFile File="/sandbox/restore/results/Directory.Build.props" Lines="&lt;Project&gt;&lt;Target Name=&quot;P&quot; BeforeTargets=&quot;Build&quot;&gt;&lt;Error Text=&quot;POISONED_PROPS&quot; /&gt;&lt;/Target&gt;&lt;/Project&gt;" Overwrite="true" />
+              </Target>
+            </Project>
+            """);
+        HostileRepository.Readable(repository.Path);
+        using var state = TempFolder.State();
+        var environment = new Dictionary<string, string?>
+        {
+            ["SANDBOXBUILD_STATE_DIR"] = state.Path,
+            ["SANDBOXBUILD_FEEDS"] = world.TlsFeed,
+            ["SANDBOXBUILD_RESTORE_CA"] = world.CaFile,
+            ["SANDBOXBUILD_PROXY_HOSTS_FILE"] = world.HostsFile,
+            ["SANDBOXBUILD_PROXY_DNS"] = "127.0.0.1",
+        };
+
+        var run = await Cli.RunAsync(["run", "-C", repository.Path, "--", "dotnet", "build", "Lib/Lib.csproj"], environment, timeLimit: TimeSpan.FromMinutes(15));
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("Build succeeded", run.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("POISONED", run.All, StringComparison.Ordinal);
+        // The planted files are there (restore-time code could write them); the stager took none of them.
+        Assert.Contains(Directory.EnumerateFiles(state.Path, "Json.cs", SearchOption.AllDirectories), f => f.Contains("/results/", StringComparison.Ordinal));
     }
 
     /// <summary>Tests that pass only with the restored package, and that check from inside what the build sandbox was given.</summary>

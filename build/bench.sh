@@ -21,7 +21,7 @@ export SANDBOXBUILD_FEEDS="${SANDBOXBUILD_FEEDS:-https://api.nuget.org/v3/index.
 cli=(dotnet "$root/artifacts/cli/sandboxbuild.dll")
 work="$(mktemp -d /tmp/sandboxbuild-bench-XXXXXX)"
 chmod 755 "$work"
-trap '"${cli[@]}" stop -C "$work/sample" --all >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap '"${cli[@]}" stop -C "$work/sample" --all >/dev/null 2>&1 || true; "${cli[@]}" stop -C "$work/generated" --all >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 # A copy of the sample, with the local feed at its absolute path.
 cp -r "$root/samples/SampleApp" "$work/sample"
@@ -53,13 +53,24 @@ clean_generated() { find "$work/generated" -type d \( -name bin -o -name obj \) 
 (cd "$work/generated" && clean_generated && timed dotnet test -p:SandboxSkip=true) >"$work/generated-native"
 (cd "$work/generated" && clean_generated && timed dotnet test) >"$work/generated-sandboxed"
 
+# The generated solution warm, after a one-line change to one library (its test project rebuilds, the rest is up to date).
+declare -a gen_native_warm gen_sandbox_warm
+first_lib=$(ls -d "$work"/generated/src/*/ | head -1)
+change_generated() { echo "// bench change $RANDOM" >>"${first_lib}Calculator.cs"; }
+(cd "$work/generated" && dotnet test -p:SandboxSkip=true >/dev/null 2>&1 && dotnet test -p:SandboxWarm=true >/dev/null 2>&1)
+for _ in $(seq "$runs"); do
+  change_generated; gen_native_warm+=("$(cd "$work/generated" && timed dotnet test -p:SandboxSkip=true)")
+  change_generated; gen_sandbox_warm+=("$(cd "$work/generated" && timed dotnet test -p:SandboxWarm=true)")
+done
+"${cli[@]}" stop -C "$work/generated" --all >/dev/null
+
 dotnet test -p:SandboxSkip=true >/dev/null 2>&1
 dotnet test -p:SandboxWarm=true >/dev/null 2>&1
 for _ in $(seq "$runs"); do
   change; native_warm+=("$(timed dotnet test -p:SandboxSkip=true)")
   change; sandbox_warm+=("$(timed dotnet test -p:SandboxWarm=true)")
 done
-"${cli[@]}" stop -C "$work/sample" >/dev/null
+"${cli[@]}" stop -C "$work/sample" --all >/dev/null
 
 mkdir -p "$work/empty" && chmod 755 "$work/empty"
 for _ in $(seq "$runs"); do
@@ -97,6 +108,7 @@ done
 
 nc=$(median "${native_cold[@]}"); sc=$(median "${sandbox_cold[@]}")
 nw=$(median "${native_warm[@]}"); sw=$(median "${sandbox_warm[@]}")
+gnw=$(median "${gen_native_warm[@]}"); gsw=$(median "${gen_sandbox_warm[@]}")
 g=$(median "${gate[@]}"); s=$(median "${start[@]}")
 p1=$(median "${par_one[@]}"); pn=$(median "${par_n[@]}")
 cp_t=$(median "${copy[@]}"); co_t=$(median "${collect[@]}")
@@ -108,6 +120,7 @@ mkdir -p "$(dirname "$report")"
   echo "| \`dotnet test\` samples/SampleApp, cold (after a clean, $cold_runs runs) | ${nc} s ($(spread "${native_cold[@]}")) | ${sc} s ($(spread "${sandbox_cold[@]}"), fresh sandbox) | $(ratio "$sc" "$nc")x |"
   echo "| \`dotnet test\` of the generated solution (10 projects, 200 tests), cold, once | $(cat "$work/generated-native") s | $(cat "$work/generated-sandboxed") s (fresh sandbox) | $(ratio "$(cat "$work/generated-sandboxed")" "$(cat "$work/generated-native")")x |"
   echo "| \`dotnet test\` after a one-line change, warm ($runs runs) | ${nw} s ($(spread "${native_warm[@]}")) | ${sw} s ($(spread "${sandbox_warm[@]}"), \`SandboxWarm=true\`) | $(ratio "$sw" "$nw")x |"
+  echo "| \`dotnet test\` of the generated solution after a one-line change, warm ($runs runs) | ${gnw} s ($(spread "${gen_native_warm[@]}")) | ${gsw} s ($(spread "${gen_sandbox_warm[@]}"), \`SandboxWarm=true\`) | $(ratio "$gsw" "$gnw")x |"
   echo "| security gate on a running sandbox (inspect + probes, $runs runs) | | ${g} s ($(spread "${gate[@]}")) | |"
   echo "| one-shot run of \`/bin/true\` (start, gate, stop, collect; $runs runs) | | ${s} s ($(spread "${start[@]}")) | |"
   echo "| $parallel sandboxes in parallel (each \`sleep 2\`) vs one, 3 runs | ${p1} s (one) | ${pn} s ($parallel) | $(ratio "$pn" "$p1")x |"
@@ -116,3 +129,9 @@ mkdir -p "$(dirname "$report")"
   cat "$root/artifacts/bench/restore.md"
 } | tee "$report"
 echo "(written to ${report#"$root/"})" >&2
+# The ratios, last, for scripts: warm and cold against native, and the collector's speed against cp.
+echo "ratio warm SampleApp: $(ratio "$sw" "$nw")x"
+echo "ratio warm generated solution: $(ratio "$gsw" "$gnw")x"
+echo "ratio cold SampleApp: $(ratio "$sc" "$nc")x"
+echo "ratio cold generated solution: $(ratio "$(cat "$work/generated-sandboxed")" "$(cat "$work/generated-native")")x"
+echo "ratio collector vs cp: $(ratio "$cp_t" "$co_t")x"

@@ -127,15 +127,9 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
     [Fact]
     public async Task A_solution_with_two_test_projects_and_a_filter_runs_both_filtered()
     {
-        var workspace = fixture.NewWorkspace();
-        var second = Path.Combine(workspace, "App.MoreTests");
-        Directory.CreateDirectory(second);
-        File.Copy(Path.Combine(workspace, "App.Tests", "App.Tests.csproj"), Path.Combine(second, "App.MoreTests.csproj"));
-        File.WriteAllText(Path.Combine(second, "MoreTests.cs"),
-            "namespace App.MoreTests;\n\npublic class MoreTests\n{\n    [Fact]\n    public void Fast_one() => Assert.Equal(4, App.Calculator.Add(2, 2));\n\n    [Fact]\n    public void Slow_one() => Assert.Fail(\"filtered out, must not run\");\n}\n");
+        var workspace = await SolutionOfTwoTestProjectsAsync(
+            "    [Fact]\n    public void Fast_one() => Assert.Equal(4, App.Calculator.Add(2, 2));\n\n    [Fact]\n    public void Slow_one() => Assert.Fail(\"filtered out, must not run\");\n");
         AddTest(workspace, "App.Tests", "Filtered", "    [Fact]\n    public void Slow_two() => Assert.Fail(\"filtered out, must not run\");");
-        var added = await fixture.DotnetAsync(workspace, null, "sln", "add", "App.MoreTests/App.MoreTests.csproj");
-        Assert.True(added.ExitCode == 0, added.Output);
         var results = Path.Combine(workspace, "results");
 
         var (exitCode, output) = await fixture.DotnetAsync(workspace, null, "test", "App.sln", "--filter", "FullyQualifiedName!~Slow", "--results-directory", results);
@@ -146,6 +140,55 @@ public sealed class DotnetTestTests(PackageFixture fixture) : IClassFixture<Pack
         Assert.Contains(trx, t => t.Contains("App.Tests.CalculatorTests.Adds", StringComparison.Ordinal));
         Assert.Contains(trx, t => t.Contains("App.MoreTests.MoreTests.Fast_one", StringComparison.Ordinal));
         Assert.DoesNotContain(trx, t => t.Contains("Slow_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Warm_gives_each_test_project_of_a_solution_a_sandbox_of_its_own_that_the_next_run_reuses()
+    {
+        var workspace = await SolutionOfTwoTestProjectsAsync("    [Fact]\n    public void Adds() => Assert.Equal(4, App.Calculator.Add(2, 2));\n");
+        try
+        {
+            var first = await fixture.DotnetAsync(workspace, null, "test", "App.sln", "-p:SandboxWarm=true");
+            var afterFirst = await SessionsAsync(workspace);
+            File.AppendAllText(Path.Combine(workspace, "App", "Calculator.cs"), "\n// a one-line change\n");
+            var again = await fixture.DotnetAsync(workspace, null, "test", "App.sln", "-p:SandboxWarm=true");
+
+            Assert.True(first.ExitCode == 0, first.Output);
+            Assert.True(again.ExitCode == 0, again.Output);
+            Assert.Equal(["App.MoreTests", "App.Tests"], afterFirst.Select(s => s.Agent).Order(StringComparer.Ordinal));
+            Assert.Equal(afterFirst.Order(), (await SessionsAsync(workspace)).Order()); // the same two sandboxes, still running
+        }
+        finally
+        {
+            await fixture.CliAsync(workspace, "stop", "-C", workspace, "--all");
+        }
+    }
+
+    /// <summary>The sample solution with a second test project, App.MoreTests, whose test class has <paramref name="tests"/>.</summary>
+    private async Task<string> SolutionOfTwoTestProjectsAsync(string tests)
+    {
+        var workspace = fixture.NewWorkspace();
+        var second = Path.Combine(workspace, "App.MoreTests");
+        Directory.CreateDirectory(second);
+        File.Copy(Path.Combine(workspace, "App.Tests", "App.Tests.csproj"), Path.Combine(second, "App.MoreTests.csproj"));
+        File.WriteAllText(Path.Combine(second, "MoreTests.cs"), $"namespace App.MoreTests;\n\npublic class MoreTests\n{{\n{tests}}}\n");
+        var added = await fixture.DotnetAsync(workspace, null, "sln", "add", "App.MoreTests/App.MoreTests.csproj");
+        Assert.True(added.ExitCode == 0, added.Output);
+        return workspace;
+    }
+
+    /// <summary>The repository's running warm sandboxes: (agent, container ID), from the engine's labels.</summary>
+    private static async Task<IReadOnlyList<(string Agent, string Id)>> SessionsAsync(string workspace)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("docker", ["ps", "--filter", "label=dev.sandboxbuild.kind=session",
+            "--filter", $"label=dev.sandboxbuild.repo-path={workspace}", "--format", "{{.Label \"dev.sandboxbuild.agent\"}} {{.ID}}"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var docker = System.Diagnostics.Process.Start(start)!;
+        var output = await docker.StandardOutput.ReadToEndAsync();
+        await docker.WaitForExitAsync();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).Select(p => (p[0], p[1])).ToArray();
     }
 
     [Fact]

@@ -21,11 +21,12 @@ internal static class RunCommand
         var feeds = new Option<string[]>("--feed") { Description = "A trusted package feed (URL or folder) for the restore sandbox; repeatable. Default: SANDBOXBUILD_FEEDS, else nuget.org." };
         var feedCredentials = new Option<string[]>("--feed-credential") { Description = "HOST=ENVVAR: the credential in ENVVAR (user:secret or a token) for that feed host, in the restore sandbox only." };
         var warm = new Option<bool>("--warm") { Description = "Reuse (or start) this repository's long-lived sandbox: build servers and incremental builds stay warm. Proven again before every use." };
+        var restoreProject = SharedOptions.RestoreProject();
         var command = new Argument<string[]>("command") { Description = "The command to run inside (after --). Default: dotnet test.", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command (default: dotnet test) in a fresh no-network sandbox, behind the security gate, and publish its verified output.")
         {
-            source, policy, output, workdir, baseline, noRestore, feeds, feedCredentials, warm, agent, repositorySettings, trust, command,
+            source, policy, output, workdir, baseline, noRestore, feeds, feedCredentials, restoreProject, warm, agent, repositorySettings, trust, command,
         };
         limits.AddTo(run);
         CommandHost.SetAction(run, async (result, log, cancellationToken) =>
@@ -42,6 +43,7 @@ internal static class RunCommand
                 Lease = result.GetValue(warm) ? LeaseKind.Warm : LeaseKind.Fresh,
                 Feeds = result.GetValue(feeds) ?? [],
                 FeedCredentials = result.GetValue(feedCredentials) ?? [],
+                RestoreProject = result.GetValue(restoreProject),
                 Agent = result.GetValue(agent) ?? "default",
                 BaselineFile = result.GetValue(baseline),
                 RepositorySettings = result.GetValue(repositorySettings) ?? [],

@@ -49,6 +49,11 @@ internal static class SharedOptions
     public static bool Trusts(ParseResult result, Option<bool> trust) =>
         TrustedPolicyInputs.TrustFromEnvironment(result.GetValue(trust), Environment.GetEnvironmentVariable);
 
+    public static Option<string?> RestoreProject() => new("--restore-project")
+    {
+        Description = "Restore this project or solution (inside the source) instead of the command's own: a solution's test projects then share one restore.",
+    };
+
     public static Option<string?> Agent() => new("--agent") { Description = "Name of a parallel sandbox for the same repository. Default: default." };
 
     /// <summary>The overrides the common limit options make.</summary>

@@ -21,6 +21,7 @@ internal static class TestModuleCommand
         var agent = SharedOptions.Agent();
         var repositorySettings = SharedOptions.RepositorySettings();
         var warm = new Option<bool>("--warm") { Description = "Reuse (or start) this repository's long-lived sandbox." };
+        var restoreProject = SharedOptions.RestoreProject();
         var output = new Option<string?>("--output", "-o") { Description = "Where verified artifacts are published." };
         var baseline = new Option<string?>("--baseline") { Description = "Fail when the sandbox is weaker than this committed baseline." };
         var project = new Option<string>("--project") { Description = "The test project.", Required = true };
@@ -33,7 +34,7 @@ internal static class TestModuleCommand
 
         var command = new Command("test-module", "Run one Microsoft.Testing.Platform test module in the sandbox for `dotnet test` (started by the SandboxBuild package).")
         {
-            source, policy, output, baseline, agent, repositorySettings, warm, project, targetPath, results, configuration, framework, runtime, moduleArguments,
+            source, policy, output, baseline, agent, repositorySettings, warm, restoreProject, project, targetPath, results, configuration, framework, runtime, moduleArguments,
         };
         limits.AddTo(command);
         CommandHost.SetAction(command, async (result, log, cancellationToken) => await new TestModuleRunner(log).RunAsync(new TestModuleRequest
@@ -47,6 +48,7 @@ internal static class TestModuleCommand
                 Agent = result.GetValue(agent) ?? "default",
                 BaselineFile = result.GetValue(baseline),
                 Lease = result.GetValue(warm) ? LeaseKind.Warm : LeaseKind.Fresh,
+                RestoreProject = result.GetValue(restoreProject),
                 RepositorySettings = result.GetValue(repositorySettings) ?? [],
                 // Only the invoker's environment can opt in here: an MSBuild property could come from the repository.
                 TrustRepositoryPolicy = TrustedPolicyInputs.TrustFromEnvironment(false, Environment.GetEnvironmentVariable),

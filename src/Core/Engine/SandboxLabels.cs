@@ -20,6 +20,9 @@ public static class SandboxLabels
     public const string Expires = "dev.sandboxbuild.expires";
     public const string PolicyHash = "dev.sandboxbuild.policy";
 
+    /// <summary>The state root of the process that made the sandbox: where a janitor records it if it is abandoned.</summary>
+    public const string State = "dev.sandboxbuild.state";
+
     public static string RepoId(string repoPath) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(repoPath).TrimEnd('/'))))[..16];
 
@@ -39,5 +42,6 @@ public static class SandboxLabels
         [Owner] = CurrentOwner(),
         [Expires] = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
         [PolicyHash] = policyHash,
+        [State] = Host.StateRoot.Path(),
     };
 }

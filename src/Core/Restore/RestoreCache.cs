@@ -49,6 +49,12 @@ internal sealed class RestoreCache(string stateFolder)
     }
 
     /// <summary>A fresh entry; its package and results folders belong to the restore sandbox's user.</summary>
+    public Task<ExclusiveFileLock> LockAsync(string hash, Action onWait, CancellationToken cancellationToken)
+    {
+        CreatePrivate(Root);
+        return ExclusiveFileLock.AcquireAsync(Path.Combine(Root, $"{hash}.lock"), onWait, cancellationToken);
+    }
+
     public RestoreEntry Create(string hash, string runId, int? uid, int? gid)
     {
         CreatePrivate(Root);

@@ -24,6 +24,8 @@ public static class RestoreStage
         var canaries = plan.Credentials.Select(c => c.Password).ToArray();
         log.Detail($"[input] restore inputs={hash} feeds={string.Join(' ', plan.Feeds)} hashed in {clock.ElapsedMilliseconds} ms");
         var cache = new RestoreCache(plan.StateFolder);
+        // One restore of the same inputs at a time: a solution's test projects share one, and start together.
+        using var sameInputs = await cache.LockAsync(hash, () => log.Info("Waiting for another run's restore of the same inputs ..."), cancellationToken);
         if (plan.Reuse && cache.Find(hash) is { } previous)
         {
             log.Info($"Restore inputs unchanged: reusing the previous restore (no restore sandbox; {clock.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms).");

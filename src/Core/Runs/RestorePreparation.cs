@@ -29,8 +29,14 @@ internal static class RestorePreparation
             return setup;
         }
 
+        var workingDirectory = request.WorkingDirectory;
+        if (request.RestoreProject is { } shared)
+        {
+            (workingDirectory, target) = SharedRestore(run.Source, shared);
+        }
+
         var settings = RestoreSettings.Read(request.Feeds, request.FeedCredentials, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
-        var restorePlan = settings.Plan(run.Source, setup.State.Root, request.WorkingDirectory, target, arguments,
+        var restorePlan = settings.Plan(run.Source, setup.State.Root, workingDirectory, target, arguments,
             setup.HostPaths, request.Agent, request.Canaries) with
         {
             ListenAddress = request.ListenAddress,
@@ -57,6 +63,21 @@ internal static class RestorePreparation
         }
 
         return setup with { Restore = restore };
+    }
+
+    /// <summary>
+    /// The restore of a solution (or project) shared by several runs: run in its own folder, by its file name, so
+    /// every run that names it has the same restore inputs, whichever folder its command runs in.
+    /// </summary>
+    private static (string WorkingDirectory, string Target) SharedRestore(string source, string project)
+    {
+        var full = Path.GetFullPath(project, source);
+        if (!full.StartsWith(source.TrimEnd('/') + "/", StringComparison.Ordinal) || !File.Exists(full))
+        {
+            throw new SandboxException(Codes.InvalidInput, $"The project to restore '{SafeText.Escape(project)}' is not a file inside the source folder {source}.");
+        }
+
+        return (Path.GetRelativePath(source, Path.GetDirectoryName(full)!), Path.GetFileName(full));
     }
 
     /// <summary>`stage` arguments that lay the restore's outputs over the staged source, when the sandbox has them.</summary>

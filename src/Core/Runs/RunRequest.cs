@@ -92,6 +92,12 @@ public sealed record RunRequest
     public RestoreFor? RestoreFor { get; init; }
 
     /// <summary>
+    /// A project or solution inside the source to restore instead of the command's own target (`--restore-project`):
+    /// the package passes the solution `dotnet test` was given, so its test projects share one restore.
+    /// </summary>
+    public string? RestoreProject { get; init; }
+
+    /// <summary>
     /// Whether a restore with unchanged inputs may be reused; null: yes, unless SANDBOXBUILD_RESTORE_REUSE=0. A
     /// reused restore was made by the repository's code of an earlier run (same restore inputs, other sources).
     /// </summary>

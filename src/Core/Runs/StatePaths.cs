@@ -16,9 +16,10 @@ public sealed class StatePaths
 
     public string RunsFolder => Path.Combine(Root, "runs");
 
-    public static StatePaths For(string repositoryPath)
+    /// <param name="stateRoot">Another process's state root (from a sandbox's label); default: this process's.</param>
+    public static StatePaths For(string repositoryPath, string? stateRoot = null)
     {
-        var root = Path.Combine(Host.StateRoot.Path(), SandboxLabels.RepoId(repositoryPath));
+        var root = Path.Combine(stateRoot ?? Host.StateRoot.Path(), SandboxLabels.RepoId(repositoryPath));
         CreatePrivate(root);
         CreatePrivate(Path.Combine(root, "runs"));
         return new StatePaths(root);

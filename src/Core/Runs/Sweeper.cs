@@ -38,7 +38,8 @@ public static class Sweeper
             return;
         }
 
-        var state = StatePaths.For(repository);
+        // Recorded where the run's own process keeps its state (SANDBOXBUILD_STATE_DIR may differ between processes).
+        var state = StatePaths.For(repository, sandbox.Label(SandboxLabels.State) is { } root && Directory.Exists(root) ? root : null);
         var output = OutputMount.PathFor(state, runId);
         AuditLog.Append(state.AuditLog, new JsonObject
         {

@@ -9,35 +9,18 @@ namespace SandboxBuild.Runs;
 /// </summary>
 internal sealed class WarmLock : IDisposable
 {
-    private readonly FileStream _file;
+    private readonly Host.ExclusiveFileLock _lock;
 
-    private WarmLock(FileStream file) => _file = file;
+    private WarmLock(Host.ExclusiveFileLock held) => _lock = held;
 
     public static async Task<WarmLock> AcquireAsync(StatePaths state, string agent, ISandboxLog log, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(state.Root, "sessions");
         StatePaths.CreatePrivate(folder);
         var path = Path.Combine(folder, $"{string.Concat(agent.Where(char.IsAsciiLetterOrDigit))}.lock");
-        var waiting = false;
-        while (true)
-        {
-            try
-            {
-                // FileShare.None takes an exclusive advisory lock (flock) on Linux, released when the process ends.
-                return new WarmLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-            }
-            catch (IOException)
-            {
-                if (!waiting)
-                {
-                    log.Info($"Waiting for warm sandbox '{agent}': another run of this repository is using it.");
-                    waiting = true;
-                }
-
-                await Task.Delay(200, cancellationToken);
-            }
-        }
+        return new WarmLock(await Host.ExclusiveFileLock.AcquireAsync(path,
+            () => log.Info($"Waiting for warm sandbox '{agent}': another run of this repository is using it."), cancellationToken));
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _lock.Dispose();
 }

@@ -49,10 +49,12 @@ internal sealed class RestoreCache(string stateFolder)
     }
 
     /// <summary>A fresh entry; its package and results folders belong to the restore sandbox's user.</summary>
+    /// <summary>Held while a restore of these inputs is looked up or made. Lock files live beside the restores, never removed (a removed one could be held twice).</summary>
     public Task<ExclusiveFileLock> LockAsync(string hash, Action onWait, CancellationToken cancellationToken)
     {
-        CreatePrivate(Root);
-        return ExclusiveFileLock.AcquireAsync(Path.Combine(Root, $"{hash}.lock"), onWait, cancellationToken);
+        var locks = Path.Combine(Path.GetDirectoryName(Root)!, "restore-locks");
+        CreatePrivate(locks);
+        return ExclusiveFileLock.AcquireAsync(Path.Combine(locks, $"{hash}.lock"), onWait, cancellationToken);
     }
 
     public RestoreEntry Create(string hash, string runId, int? uid, int? gid)

@@ -87,15 +87,16 @@ public static class Janitor
             return "lifetime passed";
         }
 
-        var owned = labels.TryGetValue(SandboxLabels.Kind, out var kind) && kind != SandboxKinds.Session && labels.TryGetValue(SandboxLabels.Owner, out _);
-        if (owned && !OwnerAlive(labels[SandboxLabels.Owner]))
+        var owner = labels.TryGetValue(SandboxLabels.Kind, out var kind) && kind != SandboxKinds.Session
+            && labels.TryGetValue(SandboxLabels.Owner, out var named) ? named : null;
+        if (owner is not null && !OwnerAlive(owner))
         {
-            return $"owner {labels[SandboxLabels.Owner]} is gone";
+            return $"owner {owner} is gone";
         }
 
         // A stopped sandbox whose owner lives is being collected by it (a finished or cancelled run): not ours to take.
         // A "created" one may be a concurrent run's between create and start: judged by owner and lifetime only.
-        if (state is "exited" or "dead" && !owned)
+        if (state is "exited" or "dead" && owner is null)
         {
             return $"state {state}";
         }

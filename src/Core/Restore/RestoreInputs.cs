@@ -24,12 +24,8 @@ public static class RestoreInputs
 
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { "bin", "obj" };
 
-    private static readonly string[] Extensions = [".csproj", ".fsproj", ".vbproj", ".proj", ".sln", ".slnx", ".slnf", ".props", ".targets", ".rsp", ".nuspec"];
-
-    private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "nuget.config", "packages.lock.json", "global.json", "dotnet-tools.json", "packages.config", "Directory.Build.rsp",
-    };
+    /// <summary>Besides the build-logic gate's names: response files and nuspecs, which restore arguments can name.</summary>
+    private static readonly string[] ExtraExtensions = [".rsp", ".nuspec"];
 
     public static string Hash(string sourceDirectory, RestorePlan plan, string image, string user) =>
         Hash(sourceDirectory, Describe(plan, image, user));
@@ -66,9 +62,10 @@ public static class RestoreInputs
                 content = resolved;
             }
 
-            Add(Host.RepositoryFile.KindOf(content) is Probing.FileKind.Regular && ContentHash.TryOf(content, out var digest)
+            var kind = Host.RepositoryFile.KindOf(content);
+            Add(kind is Probing.FileKind.Regular && ContentHash.TryOf(content, out var digest)
                 ? digest
-                : $"not a readable regular file ({Host.RepositoryFile.KindOf(content)?.ToString() ?? "missing"})");
+                : $"not a readable regular file ({kind?.ToString() ?? "missing"})");
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
@@ -77,8 +74,9 @@ public static class RestoreInputs
     public static bool IsRestoreInput(string relativePath)
     {
         var name = Path.GetFileName(relativePath);
-        return Names.Contains(name) || Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
-            || BuildFileNames.Classify(name) is { } kind && kind != BuildFileKind.RestoreOutput;
+        return BuildFileNames.Classify(name) is { } kind
+            ? kind != BuildFileKind.RestoreOutput
+            : ExtraExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
     }
 
     private static IEnumerable<string> Describe(RestorePlan plan, string image, string user)

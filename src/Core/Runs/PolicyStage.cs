@@ -22,15 +22,15 @@ internal static class PolicyStage
         var resolution = PolicyResolver.Resolve(inputs, run.Source);
         if (request.Purpose == RunPurpose.Command)
         {
-            run.Command = CommandPlan.For(request.Command, resolution.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory)).Command;
+            run.Plan = CommandPlan.For(request.Command, resolution.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory));
             run.PublishDirectory = Path.GetFullPath(request.PublishDirectory ?? resolution.Policy.OutputPath, run.Source);
-            if (TestRunArtifacts.IsTestRun(run.Command))
+            if (TestRunArtifacts.IsTestRun(run.Plan.Command))
             {
                 // A test run publishes its reports unless the trusted side declared more: a default of the floor, which
                 // the repository may narrow but never widen.
                 resolution = PolicyResolver.Resolve(inputs with
                 {
-                    DefaultArtifactInclude = TestRunArtifacts.IncludeFor(run.Command, resolution.Policy.OutputTarget, []),
+                    DefaultArtifactInclude = TestRunArtifacts.IncludeFor(run.Plan.Command, resolution.Policy.OutputTarget, []),
                 }, run.Source);
             }
         }

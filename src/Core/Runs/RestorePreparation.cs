@@ -22,7 +22,7 @@ internal static class RestorePreparation
             return setup;
         }
 
-        var plan = CommandPlan.For(request.Command, setup.Policy.OutputTarget, TestRunnerMode.Detect(run.Source, request.WorkingDirectory));
+        var plan = run.Plan!;
         var (target, arguments) = request.RestoreFor is { } named ? (named.Target, named.Arguments) : (plan.RestoreTarget, plan.RestoreArguments);
         if (request.RestoreFor is null && !plan.NeedsRestore)
         {

@@ -40,7 +40,10 @@ internal sealed class RunRecord : IDisposable
 
     public SandboxPolicy? Policy { get; set; }
 
-    public IReadOnlyList<string>? Command { get; set; }
+    /// <summary>What runs inside and what it restores: decided once, by the policy stage; null for a proving run.</summary>
+    public CommandPlan? Plan { get; set; }
+
+    public IReadOnlyList<string>? Command => Plan?.Command;
 
     public ResolvedImage? Image { get; set; }
 

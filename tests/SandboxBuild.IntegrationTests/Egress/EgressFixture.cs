@@ -31,6 +31,16 @@ public sealed class EgressFixture : IAsyncLifetime
 
     public string TlsFeed => $"https://{TlsName}:{Feed.HttpsPort}/v3/index.json";
 
+    /// <summary>The CLI's environment for a restore from this world's TLS feed, with a state folder of its own.</summary>
+    public Dictionary<string, string?> CliEnvironment(string stateFolder) => new()
+    {
+        ["SANDBOXBUILD_STATE_DIR"] = stateFolder,
+        ["SANDBOXBUILD_FEEDS"] = TlsFeed,
+        ["SANDBOXBUILD_RESTORE_CA"] = CaFile,
+        ["SANDBOXBUILD_PROXY_HOSTS_FILE"] = HostsFile,
+        ["SANDBOXBUILD_PROXY_DNS"] = "127.0.0.1",
+    };
+
     public Task InitializeAsync()
     {
         _certificates = new TestCertificates([TlsName, OtherTlsName, HttpName, Evil]);

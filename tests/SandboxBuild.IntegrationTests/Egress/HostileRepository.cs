@@ -12,6 +12,21 @@ namespace SandboxBuild.IntegrationTests.Egress;
 /// </summary>
 internal static class HostileRepository
 {
+    /// <summary>A benign library using one package from the trusted feed (Newtonsoft.Json 13.0.3), readable by the sandbox.</summary>
+    public static TempFolder Library(string prefix)
+    {
+        var repository = new TempFolder(prefix);
+        repository.Write("Lib/Lib.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+              <ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>
+            </Project>
+            """);
+        repository.Write("Lib/Json.cs", "namespace Lib; public static class Json { public static string Of(object value) => Newtonsoft.Json.JsonConvert.SerializeObject(value); }\n");
+        Readable(repository.Path);
+        return repository;
+    }
+
     public const string Secret = "AKIAHOSTILEEXAMPLE0001/wJalrXUtnFEMI/K7MDENG/bPxRfiCYHOSTILE";
     public const string Token = "ghs_HostileHostileHostileHostile01234";
 

@@ -73,24 +73,9 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
     [Fact]
     public async Task A_warm_sandbox_builds_with_the_restored_packages_and_a_changed_project_gets_a_new_restore_and_sandbox()
     {
-        using var repository = new TempFolder("sandboxbuild-warm-restore-");
-        repository.Write("Lib/Lib.csproj", """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
-              <ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>
-            </Project>
-            """);
-        repository.Write("Lib/Json.cs", "namespace Lib; public static class Json { public static string Of(object value) => Newtonsoft.Json.JsonConvert.SerializeObject(value); }\n");
-        HostileRepository.Readable(repository.Path);
+        using var repository = HostileRepository.Library("sandboxbuild-warm-restore-");
         using var state = TempFolder.State();
-        var environment = new Dictionary<string, string?>
-        {
-            ["SANDBOXBUILD_STATE_DIR"] = state.Path,
-            ["SANDBOXBUILD_FEEDS"] = world.TlsFeed,
-            ["SANDBOXBUILD_RESTORE_CA"] = world.CaFile,
-            ["SANDBOXBUILD_PROXY_HOSTS_FILE"] = world.HostsFile,
-            ["SANDBOXBUILD_PROXY_DNS"] = "127.0.0.1",
-        };
+        var environment = world.CliEnvironment(state.Path);
         string[] build = ["run", "-C", repository.Path, "--warm", "--", "dotnet", "build", "Lib/Lib.csproj"];
         try
         {
@@ -118,14 +103,7 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
     [Fact]
     public async Task Files_restore_time_code_plants_in_the_results_folder_are_not_laid_over_the_source()
     {
-        using var repository = new TempFolder("sandboxbuild-poison-");
-        repository.Write("Lib/Lib.csproj", """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
-              <ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>
-            </Project>
-            """);
-        repository.Write("Lib/Json.cs", "namespace Lib; public static class Json { public static string Of(object value) => Newtonsoft.Json.JsonConvert.SerializeObject(value); }\n");
+        using var repository = HostileRepository.Library("sandboxbuild-poison-");
         // In the restore sandbox only: plant a source file and build logic in the (writable) results folder.
         repository.Write("Directory.Build.targets", """
             <Project>
@@ -137,14 +115,7 @@ public sealed class RestoreCliTests(EngineFixture engine, EgressFixture world) :
             """);
         HostileRepository.Readable(repository.Path);
         using var state = TempFolder.State();
-        var environment = new Dictionary<string, string?>
-        {
-            ["SANDBOXBUILD_STATE_DIR"] = state.Path,
-            ["SANDBOXBUILD_FEEDS"] = world.TlsFeed,
-            ["SANDBOXBUILD_RESTORE_CA"] = world.CaFile,
-            ["SANDBOXBUILD_PROXY_HOSTS_FILE"] = world.HostsFile,
-            ["SANDBOXBUILD_PROXY_DNS"] = "127.0.0.1",
-        };
+        var environment = world.CliEnvironment(state.Path);
 
         var run = await Cli.RunAsync(["run", "-C", repository.Path, "--", "dotnet", "build", "Lib/Lib.csproj"], environment, timeLimit: TimeSpan.FromMinutes(15));
 

@@ -25,19 +25,7 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
         ProxyDnsServers = ["127.0.0.1"],
     };
 
-    private static TempFolder Library()
-    {
-        var repository = new TempFolder("sandboxbuild-restore-");
-        repository.Write("Lib/Lib.csproj", """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
-              <ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup>
-            </Project>
-            """);
-        repository.Write("Lib/Json.cs", "namespace Lib; public static class Json { public static string Of(object value) => Newtonsoft.Json.JsonConvert.SerializeObject(value); }\n");
-        HostileRepository.Readable(repository.Path);
-        return repository;
-    }
+    private static TempFolder Library() => HostileRepository.Library("sandboxbuild-restore-");
 
     [Theory]
     [InlineData(true)]

@@ -40,7 +40,7 @@ public sealed class RunTests(EngineFixture fixture) : IClassFixture<EngineFixtur
     }
 
     [Fact]
-    public async Task A_test_that_connects_to_a_listener_on_the_host_fails_inside_and_passes_natively()
+    public async Task A_test_that_connects_to_a_listener_on_the_host_fails_inside_and_the_listener_answers_outside()
     {
         using var sample = TempFolder.SampleCopy();
         // The bridge's host side, as the product finds it (a fresh engine reports no IPAM gateway).
@@ -77,9 +77,11 @@ public sealed class RunTests(EngineFixture fixture) : IClassFixture<EngineFixtur
         Assert.Contains("Network is unreachable", sandboxed.All, StringComparison.Ordinal);
         Assert.Contains("SBX3001", sandboxed.All, StringComparison.Ordinal);
 
-        var output = new List<string>();
-        var native = await ProcessRunner.RunAsync("dotnet", ["test", sample.Path + "/SampleApp.sln", "--filter", "Reaches_the_host_listener", "-p:SandboxSkip=true"], output.Add, CancellationToken.None);
-        Assert.True(native == 0, string.Join('\n', output));
+        // The positive control: the listener answers from this host, so the failure inside is the sandbox's (the
+        // package tests run the same kind of test natively with SandboxSkip and see it pass).
+        using var control = new TcpClient();
+        await control.ConnectAsync(gateway, port);
+        Assert.True(control.Connected);
     }
 
     [Fact]

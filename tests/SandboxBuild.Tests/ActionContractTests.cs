@@ -56,4 +56,20 @@ public class ActionContractTests
         Assert.Equal("Dockerfile", ((YamlScalarNode)runs.Children[new YamlScalarNode("image")]).Value);
         Assert.True(File.Exists(Path.Combine(CodesTests.RepositoryRoot(), "Dockerfile")));
     }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("0", false)]
+    [InlineData("true", false)]
+    [InlineData("1", true)]
+    public void A_job_reuses_no_restore_an_earlier_job_made_unless_the_workflow_says_1(string? reuse, bool expected)
+    {
+        // A self-hosted runner keeps its state between jobs: another pull request's restore must not be reused by default.
+        var environment = new Dictionary<string, string?> { ["GITHUB_WORKSPACE"] = "/github/workspace", ["SANDBOXBUILD_RESTORE_REUSE"] = reuse };
+
+        var request = SandboxBuild.Cli.GitHub.ActionEntrypoint.Request(name => environment.GetValueOrDefault(name), containerized: true);
+
+        Assert.Equal(expected, request.ReuseRestore);
+        Assert.Equal("/github/workspace", request.SourceDirectory);
+    }
 }

@@ -79,4 +79,27 @@ public class CommandPlanTests
         File.WriteAllText(Path.Combine(source, "global.json"), "{ not json");
         Assert.Equal(TestRunner.VSTest, TestRunnerMode.Detect(source, "."));
     }
+
+    [Theory]
+    [InlineData("a link to /dev/zero")]
+    [InlineData("a fifo")]
+    public async Task A_global_json_that_would_hang_or_exhaust_the_reader_means_vstest_at_once(string kind)
+    {
+        using var folder = new TempFolder();
+        var file = Path.Combine(folder.Path, "global.json");
+        if (kind == "a fifo")
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [file]);
+            await mkfifo.WaitForExitAsync();
+        }
+        else
+        {
+            File.CreateSymbolicLink(file, "/dev/zero");
+        }
+
+        // A reader that opened either would block (no writer) or read forever; this must answer, and say VSTest.
+        var detect = Task.Run(() => TestRunnerMode.Detect(folder.Path, "."));
+        Assert.Same(detect, await Task.WhenAny(detect, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Equal(TestRunner.VSTest, await detect);
+    }
 }

@@ -20,31 +20,11 @@ internal static class ActionEntrypoint
 
     public static async Task<int> RunAsync(ISandboxLog log, CancellationToken cancellationToken)
     {
+        var request = Request(Environment.GetEnvironmentVariable, OwnContainer.IsContainerized);
+        var workspace = request.SourceDirectory;
         var inputs = new ActionInputs(Environment.GetEnvironmentVariable);
-        var workspace = Environment.GetEnvironmentVariable("GITHUB_WORKSPACE") is { Length: > 0 } w ? Path.GetFullPath(w)
-            : throw new SandboxException(Codes.ActionEnvironment, "GITHUB_WORKSPACE is not set: this is not a GitHub Actions step.");
-        var output = InWorkspace(workspace, inputs.Output, "output");
         var sarif = InWorkspace(workspace, inputs.Sarif, "sarif");
-        InWorkspace(workspace, inputs.WorkingDirectory, "working-directory");
-
-        var request = new RunRequest
-        {
-            SourceDirectory = workspace,
-            WorkingDirectory = inputs.WorkingDirectory,
-            PolicyFile = inputs.Policy is { } policy ? InWorkspace(workspace, policy, "policy") : null,
-            Overrides = new PolicyOverrides { Image = inputs.Image, Timeout = inputs.Timeout },
-            Command = CommandLineParser.SplitCommandLine(inputs.Command).ToArray(),
-            PublishDirectory = output,
-            TranslateOwnContainerPaths = OwnContainer.IsContainerized,
-            // A self-hosted runner keeps its home between jobs: a restore made by one pull request's code is not
-            // reused by the next job unless the workflow says so (SANDBOXBUILD_RESTORE_REUSE=1).
-            ReuseRestore = Environment.GetEnvironmentVariable("SANDBOXBUILD_RESTORE_REUSE") == "1",
-            Canaries = RunnerTokens.Select(Environment.GetEnvironmentVariable).OfType<string>().ToArray(),
-            BaselineFile = inputs.Baseline is { } baseline ? InWorkspace(workspace, baseline, "baseline") : null,
-            BuildLogicRecord = inputs.BuildLogicBaseline is { } buildLogic ? InWorkspace(workspace, buildLogic, "build-logic-baseline") : null,
-            DriftFailsGate = inputs.FailOnDrift,
-            SourceDescription = $"{Environment.GetEnvironmentVariable("GITHUB_REPOSITORY")}@{Environment.GetEnvironmentVariable("GITHUB_SHA")}",
-        };
+        var output = request.PublishDirectory!;
         var result = await new RunPipeline(log).RunAsync(request, cancellationToken);
 
         if (result.Verdict is { } verdict)
@@ -67,6 +47,34 @@ internal static class ActionEntrypoint
     }
 
     /// <summary>Paths from inputs stay inside the workspace: the only folder the runner shares with the next steps.</summary>
+    /// <summary>The run the step's inputs and environment ask for (checked: every path stays in the workspace).</summary>
+    internal static RunRequest Request(Func<string, string?> environment, bool containerized)
+    {
+        var inputs = new ActionInputs(environment);
+        var workspace = environment("GITHUB_WORKSPACE") is { Length: > 0 } w ? Path.GetFullPath(w)
+            : throw new SandboxException(Codes.ActionEnvironment, "GITHUB_WORKSPACE is not set: this is not a GitHub Actions step.");
+        InWorkspace(workspace, inputs.Sarif, "sarif");
+        InWorkspace(workspace, inputs.WorkingDirectory, "working-directory");
+        return new RunRequest
+        {
+            SourceDirectory = workspace,
+            WorkingDirectory = inputs.WorkingDirectory,
+            PolicyFile = inputs.Policy is { } policy ? InWorkspace(workspace, policy, "policy") : null,
+            Overrides = new PolicyOverrides { Image = inputs.Image, Timeout = inputs.Timeout },
+            Command = CommandLineParser.SplitCommandLine(inputs.Command).ToArray(),
+            PublishDirectory = InWorkspace(workspace, inputs.Output, "output"),
+            TranslateOwnContainerPaths = containerized,
+            // A self-hosted runner keeps its home between jobs: a restore made by one pull request's code is not
+            // reused by the next job unless the workflow says so (SANDBOXBUILD_RESTORE_REUSE=1).
+            ReuseRestore = environment("SANDBOXBUILD_RESTORE_REUSE") == "1",
+            Canaries = RunnerTokens.Select(environment).OfType<string>().ToArray(),
+            BaselineFile = inputs.Baseline is { } baseline ? InWorkspace(workspace, baseline, "baseline") : null,
+            BuildLogicRecord = inputs.BuildLogicBaseline is { } buildLogic ? InWorkspace(workspace, buildLogic, "build-logic-baseline") : null,
+            DriftFailsGate = inputs.FailOnDrift,
+            SourceDescription = $"{environment("GITHUB_REPOSITORY")}@{environment("GITHUB_SHA")}",
+        };
+    }
+
     private static string InWorkspace(string workspace, string path, string input)
     {
         var full = Path.GetFullPath(path, workspace);

@@ -64,19 +64,28 @@ public sealed class ResourceMonitor : IAsyncDisposable
     public static ResourceMonitor Start(EngineConnection engine, string containerId, Action? onPidsExhausted = null) => new(engine, containerId, onPidsExhausted);
 
     /// <summary>
-    /// Takes a last sample (the cgroup's own maximum, which a one-second stream can miss) and, when the command
-    /// ended by a signal, waits a moment for events the engine may still be delivering: an OOM kill is reported
-    /// just after it happens. A command that exited normally costs no wait.
+    /// Takes a last reading of the cgroup's own maximum, which a one-second stream can miss (from the host's
+    /// cgroup file when it is this host's engine; else a one-shot sample, which waits up to a second for the
+    /// engine's next tick) and, when the command ended by a signal, waits a moment for events the engine may
+    /// still be delivering: an OOM kill is reported just after it happens. A command that exited normally
+    /// costs no wait.
     /// </summary>
     public async Task SettleAsync(long? exitCode)
     {
-        try
+        if (HostCgroup.PeakMemoryBytes(_containerId) is { } peak)
         {
-            await _engine.Client.Containers.GetContainerStatsAsync(_containerId, new ContainerStatsParameters { Stream = false, OneShot = true },
-                new Immediately<ContainerStatsResponse>(Record), CancellationToken.None);
+            Max(ref _peakMemory, peak);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+        else
         {
+            try
+            {
+                await _engine.Client.Containers.GetContainerStatsAsync(_containerId, new ContainerStatsParameters { Stream = false, OneShot = true },
+                    new Immediately<ContainerStatsResponse>(Record), CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+            {
+            }
         }
 
         for (var i = 0; i < 10 && !OutOfMemory && exitCode is null or >= 128; i++)

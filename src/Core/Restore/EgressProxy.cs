@@ -33,6 +33,7 @@ public sealed class EgressProxy : IAsyncDisposable
 {
     private readonly SquidProcess _squid;
     private readonly ProxyRelay _relay;
+    private Task? _stopping;
 
     private EgressProxy(SquidProcess squid, ProxyRelay relay)
     {
@@ -73,7 +74,21 @@ public sealed class EgressProxy : IAsyncDisposable
     /// <summary>One finding per refused host (and per name mismatch), however often it was tried.</summary>
     public IReadOnlyList<Finding> Findings() => EgressLog.Findings(Events());
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the socket, then stops Squid (which takes it a second); the same task for every caller. Called as
+    /// soon as restore exits, so the proxy stops while the outputs are collected and the build sandbox starts.
+    /// </summary>
+    public Task StopAsync()
+    {
+        lock (_relay)
+        {
+            return _stopping ??= StopOnceAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task StopOnceAsync()
     {
         try
         {

@@ -94,8 +94,11 @@ public sealed record RestoreResult
 
     public required string InputsHash { get; init; }
 
-    /// <summary>One finding per host the proxy refused (and per TLS name mismatch).</summary>
-    public IReadOnlyList<Finding> EgressFindings { get; init; } = [];
+    /// <summary>
+    /// One finding per host the proxy refused (and per TLS name mismatch), once the proxy has stopped: it stops
+    /// while the build sandbox starts. Done at once when no proxy ran.
+    /// </summary>
+    public Task<IReadOnlyList<Finding>> Egress { get; init; } = Task.FromResult<IReadOnlyList<Finding>>([]);
 
     /// <summary>The gate's report on the restore sandbox (generic and restore checks); null when reused.</summary>
     public ValidationReport? Gate { get; init; }

@@ -11,8 +11,8 @@ internal sealed record RestoreRun(RestoreOutcome Outcome, ValidationReport Gate,
 
 /// <summary>
 /// One restore sandbox: created from the restore policy through the same spec as the build sandbox, proven by
-/// the gate plus the restore checks before anything of the repository runs, then: stage the source into its
-/// workspace, start the forwarder and run `dotnet restore` with the trusted config, collect restore's outputs
+/// the gate plus the restore checks before anything of the repository runs, then (the source staged into its
+/// workspace meanwhile) start the forwarder and run `dotnet restore` with the trusted config, collect restore's outputs
 /// into the results folder. Killed and removed afterwards, whatever happened.
 /// </summary>
 internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy policy, RestorePlan plan, ISandboxLog log)
@@ -33,14 +33,29 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
         try
         {
             log.Info($"Restore sandbox {container.ShortId} started; validating it before the repository's project files are read ...");
-            var gate = await JudgeAsync(container, layout, entry, work, environment, deadline.Token);
+            // The stager is our own code from the probe volume: it copies the source while the gate proves the
+            // sandbox (nothing of the repository runs), and its copy goes with the sandbox if the gate fails.
+            var staging = StageAsync(container, deadline.Token);
+            ValidationReport gate;
+            try
+            {
+                gate = await JudgeAsync(container, layout, entry, work, environment, deadline.Token);
+            }
+            catch
+            {
+                await Task.WhenAny(staging);
+                throw;
+            }
+
             if (!gate.Passed)
             {
+                await Task.WhenAny(staging);
                 return new RestoreRun(RestoreOutcome.GateFailed, gate, null);
             }
 
+            await staging;
             await proxy.WaitUntilReadyAsync(deadline.Token);
-            var exit = await RestoreAsync(container, source, deadline.Token);
+            var exit = await RestoreAsync(container, source, proxy, deadline.Token);
             return new RestoreRun(exit == 0 ? RestoreOutcome.Restored : RestoreOutcome.Failed, gate, exit);
         }
         catch (Exception e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
@@ -119,8 +134,8 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
         return relative == "." ? SandboxPolicy.BuildTarget : $"{SandboxPolicy.BuildTarget}/{relative}";
     }
 
-    /// <summary>Stage, restore through the forwarder, collect the outputs; the restore's exit code (0: all done).</summary>
-    private async Task<long> RestoreAsync(SandboxContainer container, string source, CancellationToken cancellationToken)
+    /// <summary>Copies the source into the restore sandbox's workspace (the mount itself is read-only).</summary>
+    private async Task StageAsync(SandboxContainer container, CancellationToken cancellationToken)
     {
         var stage = await container.RunAsync(Validation.ProbeRunner.Command("stage", "--from", policy.SourceTarget, "--to", SandboxPolicy.BuildTarget),
             Validation.ProbeRunner.HardenedEnvironment, SandboxPolicy.BuildTarget, cancellationToken);
@@ -128,7 +143,11 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
         {
             throw new SandboxException(Codes.StageFailed, $"Staging the source for restore failed (exit {stage.ExitCode}): {SafeText.Escape(stage.StdErr.Trim(), 500)}");
         }
+    }
 
+    /// <summary>Restore through the forwarder, collect the outputs; the restore's exit code (0: all done).</summary>
+    private async Task<long> RestoreAsync(SandboxContainer container, string source, EgressProxy proxy, CancellationToken cancellationToken)
+    {
         var workingDirectory = WorkingDirectory(source, plan.WorkingDirectory);
         List<string> restore =
         [
@@ -146,6 +165,8 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
         // Restore's output is the repository's text: it goes out live as sandbox output, fenced where the log needs it.
         var result = await container.ExecAsync(Validation.ProbeRunner.Command([.. restore]), Validation.ProbeRunner.HardenedEnvironment, workingDirectory,
             log.Output, cancellationToken);
+        // Nothing needs the way out any more (whatever restore left running loses it now).
+        _ = proxy.StopAsync();
         if (result.ExitCode != 0)
         {
             return result.ExitCode;

@@ -41,31 +41,23 @@ public static class RestoreStage
         var probeVolume = await ProbeVolume.EnsureAsync(engine, policy.Image, cancellationToken);
         var entry = cache.Create(hash, runId, uid, gid);
         var keep = false;
+        Task<IReadOnlyList<Validation.Finding>>? egress = null;
         try
         {
             RestoreRun run;
-            IReadOnlyList<Validation.Finding> egress;
-            using (var work = RestoreWorkFolder.Create(cache.Root, runId, uid, gid, TrustedNuGetConfig.Render(plan.Feeds, plan.Credentials), Certificates(plan)))
+            var work = RestoreWorkFolder.Create(cache.Root, runId, uid, gid, TrustedNuGetConfig.Render(plan.Feeds, plan.Credentials), Certificates(plan));
+            // Squid starts while the restore sandbox is created and proven; it is waited for only before restore runs.
+            var proxy = StartProxy(plan, work, uid, gid);
+            try
             {
-                // Squid starts while the restore sandbox is created and proven; it is waited for only before restore runs.
-                var proxy = EgressProxy.Start(new EgressProxyOptions
-                {
-                    Allowed = EgressEndpoint.From(plan.Feeds),
-                    SocketFolder = work.Proxy,
-                    SocketOwner = uid is { } u ? (u, gid ?? u) : null,
-                    HostsFile = plan.ProxyHostsFile,
-                    DnsServers = plan.ProxyDnsServers,
-                });
-                try
-                {
-                    run = await new RestoreSandbox(engine, restorePolicy, plan, log).RunAsync(runId, entry, work, probeVolume, proxy, cancellationToken);
-                }
-                finally
-                {
-                    await proxy.DisposeAsync();
-                }
-
-                egress = proxy.Findings(); // the whole log: Squid has stopped
+                run = await new RestoreSandbox(engine, restorePolicy, plan, log).RunAsync(runId, entry, work, probeVolume, proxy, cancellationToken);
+            }
+            finally
+            {
+                // The restore sandbox is gone: the trusted config (it may hold a feed credential) goes now. Squid takes a
+                // second to stop: the build sandbox starts meanwhile, and the findings are read when it has.
+                work.RemoveConfig();
+                egress = StopAsync(proxy, work);
             }
 
             keep = run.Outcome == RestoreOutcome.Restored;
@@ -75,6 +67,10 @@ public static class RestoreStage
                 RestoreCache.Complete(entry, hash, clock.Elapsed);
                 await cache.PruneAsync(engine, policy.Image, restorePolicy.User, plan.HostPaths, entry, log);
             }
+            else
+            {
+                await egress;
+            }
 
             return new RestoreResult
             {
@@ -82,12 +78,22 @@ public static class RestoreStage
                 PackageFolder = keep ? entry.Packages : null,
                 ResultsFolder = keep ? entry.Results : null,
                 InputsHash = hash,
-                EgressFindings = egress,
+                Egress = egress,
                 Gate = run.Gate,
                 Canaries = canaries,
                 Duration = clock.Elapsed,
                 ExitCode = run.ExitCode,
             };
+        }
+        catch
+        {
+            // (Not an exception filter: filters run before the finally above has started the proxy's stop.)
+            if (egress is not null)
+            {
+                await Ignored(egress);
+            }
+
+            throw;
         }
         finally
         {
@@ -95,6 +101,51 @@ public static class RestoreStage
             {
                 await RestoreCache.RemoveAsync(engine, policy.Image, restorePolicy.User, plan.HostPaths, entry.Folder, log);
             }
+        }
+    }
+
+    private static EgressProxy StartProxy(RestorePlan plan, RestoreWorkFolder work, int? uid, int? gid)
+    {
+        try
+        {
+            return EgressProxy.Start(new EgressProxyOptions
+            {
+                Allowed = EgressEndpoint.From(plan.Feeds),
+                SocketFolder = work.Proxy,
+                SocketOwner = uid is { } u ? (u, gid ?? u) : null,
+                HostsFile = plan.ProxyHostsFile,
+                DnsServers = plan.ProxyDnsServers,
+            });
+        }
+        catch
+        {
+            work.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the proxy, then reads its whole log (Squid has stopped) and removes the restore's work folder.</summary>
+    private static async Task<IReadOnlyList<Validation.Finding>> StopAsync(EgressProxy proxy, RestoreWorkFolder work)
+    {
+        try
+        {
+            await proxy.DisposeAsync();
+            return proxy.Findings();
+        }
+        finally
+        {
+            work.Dispose();
+        }
+    }
+
+    private static async Task Ignored(Task work)
+    {
+        try
+        {
+            await work;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
         }
     }
 

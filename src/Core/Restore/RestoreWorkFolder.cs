@@ -50,11 +50,16 @@ internal sealed class RestoreWorkFolder : IDisposable
         return folder;
     }
 
-    public void Dispose()
+    /// <summary>Removes the trusted config (it may hold a feed credential) as soon as the restore sandbox is gone.</summary>
+    public void RemoveConfig() => Remove(Config);
+
+    public void Dispose() => Remove(Path);
+
+    private static void Remove(string folder)
     {
         try
         {
-            Directory.Delete(Path, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -43,9 +43,9 @@ internal static class RestorePreparation
             Reuse = request.ReuseRestore ?? Environment.GetEnvironmentVariable("SANDBOXBUILD_RESTORE_REUSE") != "0",
         };
         var restore = await RestoreStage.RunAsync(engine, setup.Policy, restorePlan, run.Log, cancellationToken);
-        foreach (var finding in restore.EgressFindings)
+        if (!restore.Succeeded)
         {
-            run.Log.Report(finding.Code, $"{finding.Subject}: {finding.Seen}; allowed: {finding.Expected}.");
+            await ReportEgressAsync(run, restore);
         }
 
         switch (restore.Outcome)
@@ -63,6 +63,23 @@ internal static class RestorePreparation
         }
 
         return setup with { Restore = restore };
+    }
+
+    /// <summary>
+    /// What the restore's proxy refused, once it has stopped (it stops while the build sandbox starts). Every
+    /// run that restored waits for this before its gate's verdict, so the findings are in its log.
+    /// </summary>
+    public static async Task ReportEgressAsync(RunRecord run, RestoreResult? restore)
+    {
+        if (restore is null)
+        {
+            return;
+        }
+
+        foreach (var finding in await restore.Egress)
+        {
+            run.Log.Report(finding.Code, $"{finding.Subject}: {finding.Seen}; allowed: {finding.Expected}.");
+        }
     }
 
     /// <summary>

@@ -102,15 +102,24 @@ public sealed class RunPipeline(ISandboxLog log)
                 setup = await RestorePreparation.RunAsync(run, engine, setup, cancellationToken);
             }
 
-            SandboxLease held;
-            using (run.Stage("lease"))
+            // The restore's proxy stops while the sandbox starts and is proven; its findings are logged before the verdict.
+            var egress = RestorePreparation.ReportEgressAsync(run, setup.Restore);
+            try
             {
-                held = await LeaseStage.AcquireAsync(run, engine, setup, cancellationToken);
-            }
+                SandboxLease held;
+                using (run.Stage("lease"))
+                {
+                    held = await LeaseStage.AcquireAsync(run, engine, setup, cancellationToken);
+                }
 
-            await using var lease = held;
-            run.ContainerId = lease.Container.Id;
-            await ProveAndRunAsync(run, engine, setup, lease, staticReport, baseline, host, cancellationToken);
+                await using var lease = held;
+                run.ContainerId = lease.Container.Id;
+                await ProveAndRunAsync(run, engine, setup, lease, staticReport, baseline, host, egress, cancellationToken);
+            }
+            finally
+            {
+                await egress;
+            }
         }
         finally
         {
@@ -124,7 +133,7 @@ public sealed class RunPipeline(ISandboxLog log)
     /// </summary>
     private static async Task ProveAndRunAsync(
         RunRecord run, EngineConnection engine, RunSetup setup, SandboxLease lease, ValidationReport staticReport, Baseline? baseline, HostContext host,
-        CancellationToken cancellationToken)
+        Task egress, CancellationToken cancellationToken)
     {
         var request = run.Request;
         var policy = setup.Policy;
@@ -155,6 +164,7 @@ public sealed class RunPipeline(ISandboxLog log)
                 throw;
             }
 
+            await egress;
             var report = (await runtime) with { Findings = [.. staticReport.Findings, .. (await runtime).Findings] };
             if (!Decide(run, report, baseline, policy) || request.Purpose == RunPurpose.Prove)
             {

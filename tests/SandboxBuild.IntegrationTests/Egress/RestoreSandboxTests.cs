@@ -49,7 +49,7 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
         Assert.Contains("\"packageFolders\": {\n    \"/sandbox/nuget/0\": {}", assets, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(result.ResultsFolder!, "Lib", "obj", "Lib.csproj.nuget.g.props")));
         Assert.Contains(world.Feed.Requests, r => r.StartsWith($"GET {(tls ? "https" : "http")}://", StringComparison.Ordinal) && r.EndsWith("newtonsoft.json.13.0.3.nupkg", StringComparison.Ordinal));
-        Assert.Empty(result.EgressFindings);
+        Assert.Empty(await result.Egress);
         Assert.False(Directory.Exists(Path.Combine(repository.Path, "Lib", "obj")), "nothing is written into the repository");
         Assert.Equal(0, await Leftovers.CountAsync(engine.Engine, repository.Path));
     }
@@ -122,7 +122,7 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
         Assert.StartsWith("HTTP/1.1_403", evidence["via-proxy"], StringComparison.Ordinal);
         Assert.Equal((0, 0), (listeners.TcpConnections, listeners.Datagrams));
         Assert.Equal(refusedBefore, world.Refused.TcpConnections);
-        Assert.Contains(result.EgressFindings, f => f.Code.Id == "SBX3201" && f.Subject == $"restore tried to reach evil.test:{world.Refused.TcpPort}");
+        Assert.Contains(await result.Egress, f => f.Code.Id == "SBX3201" && f.Subject == $"restore tried to reach evil.test:{world.Refused.TcpPort}");
         Assert.True(File.Exists(Path.Combine(result.PackageFolder!, "newtonsoft.json", "13.0.3", "newtonsoft.json.13.0.3.nupkg")));
         Assert.Equal(before, HostSide.Snapshot(repository.Path));
         Assert.Empty(Directory.GetFileSystemEntries(stray.Path));
@@ -149,9 +149,9 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
         var result = await RestoreStage.RunAsync(engine.Engine, engine.Policy, Plan(repository.Path, state.Path, world.TlsFeed), log, CancellationToken.None);
 
         Assert.True(result.Outcome == RestoreOutcome.Failed, string.Join('\n', log.Lines));
-        Assert.True(result.EgressFindings.Count >= 2, string.Join('\n', log.Lines));
+        Assert.True((await result.Egress).Count >= 2, string.Join('\n', log.Lines));
         Assert.Null(result.PackageFolder);
-        var refused = result.EgressFindings.Where(f => f.Code.Id == "SBX3201").Select(f => f.Subject).ToArray();
+        var refused = (await result.Egress).Where(f => f.Code.Id == "SBX3201").Select(f => f.Subject).ToArray();
         Assert.Contains($"restore tried to reach evil.test:{world.Refused.TcpPort}", refused);
         Assert.Contains($"restore tried to reach 127.0.0.1:{world.Refused.TcpPort}", refused);
         Assert.Equal(refused.Length, refused.Distinct().Count());
@@ -175,6 +175,7 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
 
         var without = await RestoreStage.RunAsync(engine.Engine, engine.Policy, plan, EngineFixture.QuietLog, CancellationToken.None);
         var with = await RestoreStage.RunAsync(engine.Engine, engine.Policy, plan with { StateFolder = withState.Path, Credentials = [credential] }, EngineFixture.QuietLog, CancellationToken.None);
+        await with.Egress; // the proxy has stopped and the restore's work folder is gone
 
         Assert.Equal(RestoreOutcome.Failed, without.Outcome);
         Assert.True(with.Outcome == RestoreOutcome.Restored, Describe(with));
@@ -283,5 +284,5 @@ public sealed class RestoreSandboxTests(EngineFixture engine, EgressFixture worl
 
     private static string Describe(RestoreResult result) =>
         $"{result.Outcome} exit={result.ExitCode}: " + string.Join("; ", result.Gate?.Failures.Select(f => $"{f.Code.Id} {f.Describe()}") ?? [])
-        + string.Join("; ", result.EgressFindings.Select(f => $"{f.Code.Id} {f.Describe()}"));
+        + string.Join("; ", (result.Egress.IsCompletedSuccessfully ? result.Egress.Result : []).Select(f => $"{f.Code.Id} {f.Describe()}"));
 }

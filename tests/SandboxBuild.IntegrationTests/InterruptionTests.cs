@@ -52,7 +52,7 @@ public sealed partial class InterruptionTests(EngineFixture fixture) : IClassFix
     public async Task Ctrl_c_kills_the_sandbox_collects_what_it_wrote_and_exits_with_a_code()
     {
         using var source = new TempFolder();
-        using var cli = Start(["run", "-C", source.Path, "--", "/bin/sh", "-c", "echo partial > /workspace/output/partial.txt; echo written; sleep 600"]);
+        using var cli = Start(["run", "-C", source.Path, "--verbose", "--", "/bin/sh", "-c", "echo partial > /workspace/output/partial.txt; echo written; sleep 600"]);
         var runId = await WaitForLineAsync(cli, RunningLine(), TimeSpan.FromMinutes(3));
         await WaitForLineAsync(cli, Written(), TimeSpan.FromMinutes(1));
 
@@ -62,7 +62,14 @@ public sealed partial class InterruptionTests(EngineFixture fixture) : IClassFix
         }
 
         var stderr = cli.StandardError.ReadToEndAsync();
-        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var stdout = cli.StandardOutput.ReadToEndAsync();
+        if (await Task.WhenAny(cli.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(1))) is var ended && !cli.HasExited)
+        {
+            cli.Kill(entireProcessTree: true);
+            Assert.Fail($"the CLI did not end within a minute of Ctrl-C:\n{await stdout}\n{await stderr}");
+        }
+
+        await ended;
 
         Assert.Equal(ExitCodes.Cancelled, cli.ExitCode);
         Assert.Contains("error SBX3009", await stderr, StringComparison.Ordinal);

@@ -46,14 +46,12 @@ internal static class ActionEntrypoint
         return result.ExitCode;
     }
 
-    /// <summary>Paths from inputs stay inside the workspace: the only folder the runner shares with the next steps.</summary>
     /// <summary>The run the step's inputs and environment ask for (checked: every path stays in the workspace).</summary>
     internal static RunRequest Request(Func<string, string?> environment, bool containerized)
     {
         var inputs = new ActionInputs(environment);
         var workspace = environment("GITHUB_WORKSPACE") is { Length: > 0 } w ? Path.GetFullPath(w)
             : throw new SandboxException(Codes.ActionEnvironment, "GITHUB_WORKSPACE is not set: this is not a GitHub Actions step.");
-        InWorkspace(workspace, inputs.Sarif, "sarif");
         InWorkspace(workspace, inputs.WorkingDirectory, "working-directory");
         return new RunRequest
         {
@@ -75,6 +73,7 @@ internal static class ActionEntrypoint
         };
     }
 
+    /// <summary>Paths from inputs stay inside the workspace: the only folder the runner shares with the next steps.</summary>
     private static string InWorkspace(string workspace, string path, string input)
     {
         var full = Path.GetFullPath(path, workspace);

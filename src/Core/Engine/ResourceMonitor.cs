@@ -78,12 +78,14 @@ public sealed class ResourceMonitor : IAsyncDisposable
         }
         else
         {
+            // Bounded: an engine asked for the stats of a sandbox that stops at that moment may never answer.
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             try
             {
                 await _engine.Client.Containers.GetContainerStatsAsync(_containerId, new ContainerStatsParameters { Stream = false, OneShot = true },
-                    new Immediately<ContainerStatsResponse>(Record), CancellationToken.None);
+                    new Immediately<ContainerStatsResponse>(Record), bounded.Token);
             }
-            catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException)
+            catch (Exception e) when (e is IOException or HttpRequestException or Docker.DotNet.DockerApiException or OperationCanceledException)
             {
             }
         }

@@ -55,6 +55,15 @@ public static class EgressLog
         return new EgressEvent(fields[1], host, port, status, hierarchy, Value(fields[4], "bump="), Value(fields[5], "sni="), Value(fields[6], "dst="));
     }
 
+    /// <summary>Logs each finding as a coded warning (the run's log, once the proxy has stopped).</summary>
+    public static void Report(ISandboxLog log, IEnumerable<Finding> findings)
+    {
+        foreach (var finding in findings)
+        {
+            log.Report(finding.Code, $"{finding.Subject}: {finding.Seen}; allowed: {finding.Expected}.");
+        }
+    }
+
     public static IReadOnlyList<Finding> Findings(IReadOnlyList<EgressEvent> events)
     {
         var findings = new List<Finding>();

@@ -95,9 +95,16 @@ internal sealed class RestoreCache(string stateFolder)
         // Work folders of crashed runs (they may hold a feed credential); a live restore's is never this old.
         foreach (var work in Directory.Exists(Root) ? Directory.EnumerateDirectories(Root, "run-*") : [])
         {
-            if (Directory.GetCreationTimeUtc(work) < DateTime.UtcNow.AddHours(-12))
+            try
             {
-                Directory.Delete(work, recursive: true);
+                if (Directory.GetCreationTimeUtc(work) < DateTime.UtcNow.AddHours(-12))
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Removed meanwhile by its own run (each removes its own as its proxy stops), or not ours to remove.
             }
         }
     }

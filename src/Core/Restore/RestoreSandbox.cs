@@ -43,13 +43,13 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
             }
             catch
             {
-                await Task.WhenAny(staging);
+                await StopStagingAsync(container, staging);
                 throw;
             }
 
             if (!gate.Passed)
             {
-                await Task.WhenAny(staging);
+                await StopStagingAsync(container, staging);
                 return new RestoreRun(RestoreOutcome.GateFailed, gate, null);
             }
 
@@ -132,6 +132,13 @@ internal sealed class RestoreSandbox(EngineConnection engine, SandboxPolicy poli
         }
 
         return relative == "." ? SandboxPolicy.BuildTarget : $"{SandboxPolicy.BuildTarget}/{relative}";
+    }
+
+    /// <summary>A sandbox that failed its gate is killed at once, which ends the stager with it (a huge tree is not waited for).</summary>
+    private static async Task StopStagingAsync(SandboxContainer container, Task staging)
+    {
+        await container.KillAsync();
+        await Task.WhenAny(staging);
     }
 
     /// <summary>Copies the source into the restore sandbox's workspace (the mount itself is read-only).</summary>

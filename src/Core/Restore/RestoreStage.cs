@@ -57,7 +57,7 @@ public static class RestoreStage
                 // The restore sandbox is gone: the trusted config (it may hold a feed credential) goes now. Squid takes a
                 // second to stop: the build sandbox starts meanwhile, and the findings are read when it has.
                 work.RemoveConfig();
-                egress = StopAsync(proxy, work);
+                egress = StopAsync(proxy, work, log);
             }
 
             keep = run.Outcome == RestoreOutcome.Restored;
@@ -87,10 +87,11 @@ public static class RestoreStage
         }
         catch
         {
-            // (Not an exception filter: filters run before the finally above has started the proxy's stop.)
+            // What the proxy refused is evidence of a failed run too. (Not an exception filter: filters run before
+            // the finally above has started the proxy's stop.)
             if (egress is not null)
             {
-                await Ignored(egress);
+                EgressLog.Report(log, await egress);
             }
 
             throw;
@@ -124,28 +125,26 @@ public static class RestoreStage
         }
     }
 
-    /// <summary>Stops the proxy, then reads its whole log (Squid has stopped) and removes the restore's work folder.</summary>
-    private static async Task<IReadOnlyList<Validation.Finding>> StopAsync(EgressProxy proxy, RestoreWorkFolder work)
+    /// <summary>
+    /// Stops the proxy, then reads its whole log (Squid has stopped) and removes the restore's work folder. It
+    /// runs beside the next stages, so it never throws: what goes wrong is logged, and a log that cannot be read
+    /// gives no findings.
+    /// </summary>
+    private static async Task<IReadOnlyList<Validation.Finding>> StopAsync(EgressProxy proxy, RestoreWorkFolder work, ISandboxLog log)
     {
         try
         {
             await proxy.DisposeAsync();
             return proxy.Findings();
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            log.Detail($"stopping the egress proxy: {e.Message}");
+            return [];
+        }
         finally
         {
             work.Dispose();
-        }
-    }
-
-    private static async Task Ignored(Task work)
-    {
-        try
-        {
-            await work;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
         }
     }
 

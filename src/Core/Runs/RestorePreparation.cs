@@ -76,10 +76,7 @@ internal static class RestorePreparation
             return;
         }
 
-        foreach (var finding in await restore.Egress)
-        {
-            run.Log.Report(finding.Code, $"{finding.Subject}: {finding.Seen}; allowed: {finding.Expected}.");
-        }
+        EgressLog.Report(run.Log, await restore.Egress);
     }
 
     /// <summary>

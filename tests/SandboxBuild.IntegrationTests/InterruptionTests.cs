@@ -91,7 +91,12 @@ public sealed partial class InterruptionTests(EngineFixture fixture) : IClassFix
 
     private static Process Start(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // As from a terminal: a suite started in the background (`cmd &`, as CI may) hands its children SIGINT
+        // ignored, and a process that starts with SIGINT ignored rightly never sees a Ctrl-C. env resets it and
+        // then becomes dotnet (same pid).
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(EngineFixture.Cli);
         foreach (var argument in arguments)
         {

@@ -45,6 +45,10 @@ public class CodesTests
         Assert.Null(Janitor.WhyLeftOver("exited", live, now));
         Assert.NotNull(Janitor.WhyLeftOver("exited", new Dictionary<string, string>(live) { [SandboxLabels.Owner] = $"{Environment.MachineName}:999999" }, now));
         Assert.NotNull(Janitor.WhyLeftOver("exited", new Dictionary<string, string> { [SandboxLabels.Kind] = "reader" }, now));
+        // A warm sandbox names no owner: stopped a moment ago (killed at its run's deadline), its run still collects it.
+        var warm = new Dictionary<string, string> { [SandboxLabels.Kind] = "session" };
+        Assert.Null(Janitor.WhyLeftOver("exited", warm, now, stoppedAt: now.AddSeconds(-5)));
+        Assert.NotNull(Janitor.WhyLeftOver("exited", warm, now, stoppedAt: now - Janitor.StoppedGrace - TimeSpan.FromSeconds(1)));
         Assert.NotNull(Janitor.WhyLeftOver("running", live, now.AddHours(1)));
         Assert.NotNull(Janitor.WhyLeftOver("running", new Dictionary<string, string>(live) { [SandboxLabels.Owner] = $"{Environment.MachineName}:999999" }, now));
     }

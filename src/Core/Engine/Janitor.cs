@@ -28,7 +28,8 @@ public static class Janitor
         var removed = new List<Leftover>();
         foreach (var sandbox in await ListAsync(engine, [], cancellationToken))
         {
-            if (WhyLeftOver(sandbox.State, sandbox.Labels, DateTimeOffset.UtcNow) is not { } reason)
+            var stoppedAt = sandbox.State is "exited" or "dead" ? await StoppedAtAsync(engine, sandbox.Id, cancellationToken) : null;
+            if (WhyLeftOver(sandbox.State, sandbox.Labels, DateTimeOffset.UtcNow, stoppedAt) is not { } reason)
             {
                 continue;
             }
@@ -78,8 +79,16 @@ public static class Janitor
         }
     }
 
+    /// <summary>
+    /// How long a stopped sandbox with no living owner is left alone: a warm sandbox killed at its run's deadline
+    /// (warm sandboxes outlive their starter, so they name no owner) is still being collected by that run, and a
+    /// container's logs are read just after it stops.
+    /// </summary>
+    public static readonly TimeSpan StoppedGrace = TimeSpan.FromMinutes(2);
+
     /// <summary>Why a managed container is a leftover, or null when it is in use. Pure, for tests.</summary>
-    public static string? WhyLeftOver(string state, IReadOnlyDictionary<string, string> labels, DateTimeOffset now)
+    /// <param name="stoppedAt">When a stopped one stopped (null: unknown, judged as long ago).</param>
+    public static string? WhyLeftOver(string state, IReadOnlyDictionary<string, string> labels, DateTimeOffset now, DateTimeOffset? stoppedAt = null)
     {
         if (labels.TryGetValue(SandboxLabels.Expires, out var expires) && long.TryParse(expires, CultureInfo.InvariantCulture, out var at)
             && DateTimeOffset.FromUnixTimeSeconds(at) < now)
@@ -96,12 +105,25 @@ public static class Janitor
 
         // A stopped sandbox whose owner lives is being collected by it (a finished or cancelled run): not ours to take.
         // A "created" one may be a concurrent run's between create and start: judged by owner and lifetime only.
-        if (state is "exited" or "dead" && owner is null)
+        if (state is "exited" or "dead" && owner is null && (stoppedAt is null || now - stoppedAt > StoppedGrace))
         {
             return $"state {state}";
         }
 
         return null;
+    }
+
+    private static async Task<DateTimeOffset?> StoppedAtAsync(EngineConnection engine, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var finished = (await engine.Client.Containers.InspectContainerAsync(id, cancellationToken)).State?.FinishedAt;
+            return DateTimeOffset.TryParse(finished, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at.Year > 1 ? at : null;
+        }
+        catch (Docker.DotNet.DockerApiException)
+        {
+            return null; // gone meanwhile: removing it again is harmless
+        }
     }
 
     private static bool OwnerAlive(string owner)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SandboxBuild.Engine;
 
 /// <summary>
@@ -29,8 +31,8 @@ internal static class HostCgroup
         {
             try
             {
-                var text = File.ReadAllText(string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, containerId)).Trim();
-                if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes))
+                var text = File.ReadAllText(string.Format(CultureInfo.InvariantCulture, pattern, containerId)).Trim();
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
                 {
                     return bytes;
                 }

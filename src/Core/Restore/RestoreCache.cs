@@ -48,7 +48,6 @@ internal sealed class RestoreCache(string stateFolder)
         return entry;
     }
 
-    /// <summary>A fresh entry; its package and results folders belong to the restore sandbox's user.</summary>
     /// <summary>Held while a restore of these inputs is looked up or made. Lock files live beside the restores, never removed (a removed one could be held twice).</summary>
     public Task<ExclusiveFileLock> LockAsync(string hash, Action onWait, CancellationToken cancellationToken)
     {
@@ -57,6 +56,7 @@ internal sealed class RestoreCache(string stateFolder)
         return ExclusiveFileLock.AcquireAsync(Path.Combine(locks, $"{hash}.lock"), onWait, cancellationToken);
     }
 
+    /// <summary>A fresh entry; its package and results folders belong to the restore sandbox's user.</summary>
     public RestoreEntry Create(string hash, string runId, int? uid, int? gid)
     {
         CreatePrivate(Root);
